@@ -1,0 +1,137 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { DB } from './db/schema.ts';
+import type { Actor } from './auth/actor.ts';
+import { AuthRepository } from './auth/auth.repo.ts';
+import { AuthService } from './auth/auth.service.ts';
+import { authPlugin } from './auth/auth.plugin.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { problemHandler } from './http/problem.ts';
+import { AppError } from './http/errors.ts';
+import { RealtimeHub } from './realtime/realtime-hub.ts';
+import { realtimeRoutes } from './realtime/realtime.routes.ts';
+import { FileStore } from './files/file-store.ts';
+import { fileRoutes } from './files/files.routes.ts';
+import { systemRoutes } from './modules/system/system.routes.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Kysely<DB>;
+    database: Database;
+    config: Config;
+    auth: AuthService;
+    realtime: RealtimeHub;
+    files: FileStore;
+  }
+  interface FastifyRequest {
+    actor: Actor | undefined;
+    /** Set when the request wrote audit records; a successful write without one is a bug. */
+    audited: boolean;
+  }
+  interface FastifyContextConfig {
+    /** The permission code the route requires (`module:entity:action`). */
+    permission?: string;
+    /** No sign-in needed (login, health, public intake). */
+    public?: boolean;
+  }
+}
+
+export type App = FastifyInstance;
+
+const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+export interface BuildOptions {
+  config: Config;
+  database: Database;
+  logger?: boolean;
+  /** Fail a successful write that left no audit record (on in tests). */
+  strictAudit?: boolean;
+}
+
+export async function buildApp(options: BuildOptions) {
+  const { config, database } = options;
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  app.decorate('db', database.db);
+  app.decorate('database', database);
+  app.decorate('config', config);
+  app.decorate('auth', new AuthService(new AuthRepository(database.db), config));
+  app.decorate('realtime', new RealtimeHub());
+  app.decorate('files', new FileStore(path.join(config.dataDir, 'files')));
+  app.decorateRequest('actor', undefined);
+  app.decorateRequest('audited', false);
+
+  app.setErrorHandler(problemHandler);
+  app.setNotFoundHandler((request, reply) => {
+    const isApi = request.url.startsWith('/api/');
+    if (!isApi && request.method === 'GET' && fs.existsSync(path.join(webDist, 'index.html'))) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return problemHandler(new AppError('ROUTE_NOT_FOUND', 404), request, reply);
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => {
+      const error = new AppError('RATE_LIMITED', 429, { retryAfter: Math.ceil(context.ttl / 1000) });
+      return error;
+    },
+  });
+  await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 10 } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Gongzhi 共治 API', version: '0.1.0', description: 'Errors are application/problem+json with a stable `code`.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'gz_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  if (options.strictAudit) {
+    app.addHook('onSend', async (request, reply, payload) => {
+      const isWrite = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
+      if (isWrite && reply.statusCode < 300 && !request.audited && request.url.startsWith('/api/')) {
+        request.log.error({ url: request.url }, 'write route finished without an audit record');
+        reply.code(500);
+        return JSON.stringify({ code: 'INTERNAL', detail: `write without audit: ${request.method} ${request.routeOptions.url}` });
+      }
+      return payload;
+    });
+  }
+
+  await app.register(authPlugin);
+  app.get('/api/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok', database: database.kind }));
+  await app.register(authRoutes);
+  await app.register(systemRoutes);
+  await app.register(fileRoutes);
+  await app.register(realtimeRoutes);
+
+  if (fs.existsSync(webDist)) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+  }
+  return app;
+}

@@ -1,0 +1,45 @@
+import path from 'node:path';
+
+/** Runtime settings, read once from the environment. Every knob has a safe default for the embedded demo. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** When set, a real PostgreSQL server is used instead of the embedded PGlite database. */
+  databaseUrl: string | undefined;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  loginMaxFailures: number;
+  lockoutMinutes: number;
+  uploadMaxBytes: number;
+  bodyLimitBytes: number;
+  /** Cookies marked Secure only when served over HTTPS (behind a TLS proxy). */
+  secureCookies: boolean;
+  logLevel: string;
+}
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: intFromEnv('PORT', 8080),
+    host: process.env.HOST ?? '0.0.0.0',
+    dataDir: path.resolve(process.env.GONGZHI_DATA_DIR ?? './data'),
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    sessionIdleMinutes: intFromEnv('SESSION_IDLE_MINUTES', 30),
+    sessionMaxHours: intFromEnv('SESSION_MAX_HOURS', 12),
+    loginMaxFailures: intFromEnv('LOGIN_MAX_FAILURES', 5),
+    lockoutMinutes: intFromEnv('LOCKOUT_MINUTES', 15),
+    uploadMaxBytes: intFromEnv('UPLOAD_MAX_BYTES', 10 * 1024 * 1024),
+    bodyLimitBytes: intFromEnv('BODY_LIMIT_BYTES', 1024 * 1024),
+    secureCookies: process.env.SECURE_COOKIES === 'true',
+    logLevel: process.env.LOG_LEVEL ?? 'info',
+    ...overrides,
+  };
+}

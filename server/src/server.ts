@@ -1,0 +1,39 @@
+import type { Config } from './config.ts';
+import { buildApp } from './app.ts';
+import { openDatabase } from './db/open.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { ensureBaseData } from './demo/base-data.ts';
+import { seedDemoTown } from './demo/demo-town.ts';
+
+export interface ServeOptions {
+  demo: boolean;
+  onListening?: (info: { url: string; seededDemo: boolean }) => void;
+}
+
+/** Opens the database, migrates, loads base (and optionally demo) data and listens until a signal. */
+export async function serve(config: Config, options: ServeOptions) {
+  const database = await openDatabase(config);
+  try {
+    await migrateToLatest(database.db);
+    await ensureBaseData(database.db);
+    const seededDemo = options.demo ? await seedDemoTown(database.db) : false;
+    const app = await buildApp({ config, database });
+    let closing = false;
+    const shutdown = async (signal: string) => {
+      if (closing) return;
+      closing = true;
+      app.log.info({ signal }, 'shutting down');
+      await app.close();
+      await database.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    await app.listen({ port: config.port, host: config.host });
+    options.onListening?.({ url: `http://localhost:${config.port}`, seededDemo });
+    return app;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,18 @@
+/// <reference types="vite/client" />
+
+import type { Component } from 'vue';
+import 'vue-router';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** i18n key of the page title (document title, breadcrumb, menu). */
+    titleKey?: string;
+    /** Permission code needed to open the page; absent = any signed-in user. */
+    permission?: string;
+    icon?: Component;
+    /** Menu group the page is listed under; absent = not in the menu or top level. */
+    group?: 'system';
+    /** Open without signing in. */
+    public?: boolean;
+  }
+}
