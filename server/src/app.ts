@@ -58,6 +58,10 @@ export interface BuildOptions {
   logger?: boolean;
   /** Fail a successful write that left no audit record (on in tests). */
   strictAudit?: boolean;
+  /** The clock for session timeouts and lockouts (tests move it). */
+  now?: () => number;
+  /** Told of every route as it is registered (tests check their coverage with it). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 export async function buildApp(options: BuildOptions) {
@@ -74,9 +78,10 @@ export async function buildApp(options: BuildOptions) {
   app.decorate('db', database.db);
   app.decorate('database', database);
   app.decorate('config', config);
-  app.decorate('auth', new AuthService(new AuthRepository(database.db), config));
+  app.decorate('auth', new AuthService(new AuthRepository(database.db), config, options.now));
   app.decorate('realtime', new RealtimeHub());
   app.decorate('files', new FileStore(path.join(config.dataDir, 'files')));
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.decorateRequest('actor', undefined);
   app.decorateRequest('audited', false);
 

@@ -11,6 +11,8 @@ export interface Config {
   sessionMaxHours: number;
   loginMaxFailures: number;
   lockoutMinutes: number;
+  /** Sign-in attempts per minute from one address. */
+  loginRatePerMinute: number;
   uploadMaxBytes: number;
   bodyLimitBytes: number;
   /** Cookies marked Secure only when served over HTTPS (behind a TLS proxy). */
@@ -36,6 +38,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     sessionMaxHours: intFromEnv('SESSION_MAX_HOURS', 12),
     loginMaxFailures: intFromEnv('LOGIN_MAX_FAILURES', 5),
     lockoutMinutes: intFromEnv('LOCKOUT_MINUTES', 15),
+    loginRatePerMinute: intFromEnv('LOGIN_RATE_PER_MINUTE', 20),
     uploadMaxBytes: intFromEnv('UPLOAD_MAX_BYTES', 10 * 1024 * 1024),
     bodyLimitBytes: intFromEnv('BODY_LIMIT_BYTES', 1024 * 1024),
     secureCookies: process.env.SECURE_COOKIES === 'true',

@@ -44,7 +44,7 @@ export class AuthRepository {
       .execute();
   }
 
-  async createSession(session: { tokenHash: string; userId: number; csrfToken: string; ip: string | null; userAgent: string | null; expiresAt: Date; single: boolean }) {
+  async createSession(session: { tokenHash: string; userId: number; csrfToken: string; ip: string | null; userAgent: string | null; createdAt: Date; expiresAt: Date; single: boolean }) {
     await this.db.transaction().execute(async (trx) => {
       if (session.single) {
         await trx.updateTable('session').set({ revoked_at: sql`now()` }).where('user_id', '=', session.userId).where('revoked_at', 'is', null).execute();
@@ -57,6 +57,8 @@ export class AuthRepository {
           csrf_token: session.csrfToken,
           ip: session.ip,
           user_agent: session.userAgent?.slice(0, 256) ?? null,
+          created_at: session.createdAt,
+          last_seen_at: session.createdAt,
           expires_at: session.expiresAt,
         })
         .execute();

@@ -15,7 +15,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/auth/login',
     {
-      config: { public: true, rateLimit: { max: 20, timeWindow: 60_000 } },
+      config: { public: true, rateLimit: { max: app.config.loginRatePerMinute, timeWindow: 60_000 } },
       schema: { tags: ['auth'], summary: 'Sign in with username and password', body: LoginBody, response: { 200: Type.Object({ csrfToken: Type.String(), expiresAt: Type.String() }) } },
     },
     async (request, reply) => {

@@ -70,7 +70,7 @@ export class AuthService {
     const token = randomToken();
     const csrfToken = randomToken(24);
     const expiresAt = new Date(this.now() + this.config.sessionMaxHours * 3_600_000);
-    await this.repo.createSession({ tokenHash: sha256(token), userId: user.id, csrfToken, ...client, expiresAt, single: true });
+    await this.repo.createSession({ tokenHash: sha256(token), userId: user.id, csrfToken, ...client, createdAt: new Date(this.now()), expiresAt, single: true });
     await log(user.id, true, 'ok');
     for (const [hash, cached] of this.sessions) if (cached.actor.id === user.id) this.sessions.delete(hash);
     return { token, csrfToken, expiresAt };

@@ -66,7 +66,7 @@ const en: Messages = {
   },
   login: {
     title: 'Sign in',
-    welcome: 'Welcome to',
+    welcome: 'Use your account to continue',
     username: 'Username',
     password: 'Password',
     usernamePlaceholder: 'Enter your username',
@@ -131,7 +131,7 @@ const en: Messages = {
     enableConfirm: 'Enable “{name}”?',
     disabled: 'Disabled',
     enabled: 'Enabled',
-    rolesUnavailable: 'You may not read roles, so the current roles are kept',
+    rolesUnavailable: 'You may not list roles; type the role codes instead',
     statuses: {
       active: 'Active',
       disabled: 'Disabled',

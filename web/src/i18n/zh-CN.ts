@@ -65,7 +65,7 @@ export default {
   },
   login: {
     title: '登录',
-    welcome: '欢迎使用',
+    welcome: '请使用您的账号登录',
     username: '用户名',
     password: '密码',
     usernamePlaceholder: '请输入用户名',
@@ -130,7 +130,7 @@ export default {
     enableConfirm: '确定启用“{name}”吗？',
     disabled: '已停用',
     enabled: '已启用',
-    rolesUnavailable: '您没有查看角色的权限，只能保留现有角色',
+    rolesUnavailable: '您没有查看角色列表的权限，请直接输入角色编码',
     statuses: {
       active: '正常',
       disabled: '停用',

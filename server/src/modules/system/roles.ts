@@ -58,9 +58,13 @@ const rolesRepo = {
 const present = (r: Role) => ({ id: r.id, code: r.code, nameZh: r.name_zh, nameEn: r.name_en, dataScope: r.data_scope, permissions: r.permissions, builtin: r.builtin });
 const auditView = (r: Role) => ({ code: r.code, name_zh: r.name_zh, name_en: r.name_en, data_scope: r.data_scope, permissions: r.permissions });
 
-/** Unknown codes are refused, and nobody can hand out a permission they do not hold themselves. */
-function checkPermissions(request: FastifyRequest, permissions: string[]) {
+/**
+ * Roles are shared by every tenant (town) of a deployment, so only a county-level administrator may
+ * define them. Unknown codes are refused, and nobody can hand out a permission they do not hold.
+ */
+function checkRoleEditor(request: FastifyRequest, permissions: string[]) {
   const actor = actorOf(request);
+  if (actor.scope.divisionCode.length > 6) throw new AppError('FORBIDDEN', 403, { permission: 'system:role:* (county level)' });
   permissions.forEach((code, i) => {
     if (!isKnownPermission(code)) throw new AppError('VALIDATION_FAILED', 400, {}, [{ field: `/permissions/${i}`, code: 'pattern' }]);
     if (!grants(actor.permissions, code)) throw new AppError('FORBIDDEN', 403, { permission: code });
@@ -68,7 +72,7 @@ function checkPermissions(request: FastifyRequest, permissions: string[]) {
 }
 
 async function createRole(request: FastifyRequest, body: Static<typeof CreateRoleBody>) {
-  checkPermissions(request, body.permissions);
+  checkRoleEditor(request, body.permissions);
   return runCommand(request, async (trx, audit) => {
     if (await rolesRepo.codeTaken(trx, body.code)) throw alreadyExists('role', body.code);
     const role = await rolesRepo.insert(trx, { code: body.code, name_zh: body.nameZh, name_en: body.nameEn, data_scope: body.dataScope, permissions: body.permissions });
@@ -78,7 +82,7 @@ async function createRole(request: FastifyRequest, body: Static<typeof CreateRol
 }
 
 async function updateRole(request: FastifyRequest, id: number, body: Static<typeof UpdateRoleBody>) {
-  if (body.permissions) checkPermissions(request, body.permissions);
+  checkRoleEditor(request, body.permissions ?? []);
   const { role, members } = await runCommand(request, async (trx, audit) => {
     const before = await rolesRepo.find(trx, id);
     if (!before) throw notFound();
