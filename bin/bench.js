@@ -6,7 +6,8 @@
 //   BENCH <area>.<name> <value> <unit> target <target> ratio <r>
 // with r = value/target when higher is better, target/value otherwise (r >= 1: target met).
 // Progress and diagnostics go to stderr, so stdout holds only BENCH lines.
-// ctx.wants(name) tells an area whether a metric was asked for (`platform.api_reads` runs only that).
+// ctx.wants(name) tells an area whether a measurement was asked for (`platform.api_reads` runs only
+// that one); ctx.log(...) writes progress to stderr.
 // Exit code: 0 when every area ran (met targets or not), 1 when an area failed.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -61,10 +62,10 @@ async function main(argv) {
   let failed = 0;
   for (const area of toRun) {
     const metrics = selected.get(area);
-    const wants = (name) => !metrics || metrics.has('*') || metrics.has(name);
+    // `platform.api_reads_p99` selects the measurement `api_reads` too (a metric and its variants).
+    const wants = (name) => !metrics || metrics.has('*') || [...metrics].some((m) => m === name || m.startsWith(`${name}_`));
     const report = (name, value, unit, target, higherIsBetter = false) => {
       if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${area}.${name}: value ${value} is not a finite number`);
-      if (!wants(name) && !wants(name.replace(/_p\d+$/, ''))) return;
       console.log(formatLine(area, name, value, unit, target, higherIsBetter));
     };
     const started = Date.now();

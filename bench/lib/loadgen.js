@@ -7,6 +7,7 @@ import http from 'node:http';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { trackChild } from './server.js';
 
 const self = fileURLToPath(import.meta.url);
 const BUCKET_MS = 0.01; // latency histogram resolution: 10 µs
@@ -31,7 +32,7 @@ export async function runLoad({ url, headers = {}, connections = 50, warmupMs = 
 
 function runChild(config) {
   return new Promise((resolve, reject) => {
-    const child = fork(self, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = trackChild(fork(self, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     const limit = config.startAt - Date.now() + config.warmupMs + config.durationMs + 30_000;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

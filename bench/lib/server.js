@@ -14,6 +14,14 @@ const cli = path.join(root, 'bin/gongzhi.js');
 
 const liveServers = new Set();
 const tempDirs = new Set();
+const helperChildren = new Set();
+
+/** Registers another child process (e.g. a load generator) to be SIGKILLed if the bench dies. */
+export function trackChild(child) {
+  helperChildren.add(child);
+  child.once('exit', () => helperChildren.delete(child));
+  return child;
+}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -159,12 +167,20 @@ export async function prepareDataDir() {
 export async function cleanupAll() {
   await Promise.all([...liveServers].map((s) => stopServer(s, { graceMs: 5000 }).catch(() => {})));
   for (const s of liveServers) s.child.kill('SIGKILL');
+  for (const child of helperChildren) child.kill('SIGKILL');
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
 }
 
 /** Last-resort synchronous cleanup for process 'exit' (no awaiting possible there). */
 export function cleanupSync() {
+  for (const child of helperChildren) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   for (const s of liveServers) {
     try {
       s.child.kill('SIGKILL');

@@ -13,7 +13,8 @@ const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export const authPlugin = fp(async (app) => {
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    // The OpenAPI document describes the API and holds no data: it is readable without signing in.
+    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/docs')) return;
     const config = request.routeOptions.config;
     if (config?.public) return;
     request.actor = await authenticate(request);

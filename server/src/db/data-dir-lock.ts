@@ -43,7 +43,7 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readHolder(lockPath);
-      if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
+      if (holder && isAlive(holder.pid)) {
         throw new AppError('DATA_DIR_LOCKED', 409, { lockPath, pid: holder.pid, host: holder.host ?? '' });
       }
       // The holder is gone (crash or kill -9): the lock is stale and safe to take over.
