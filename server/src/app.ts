@@ -24,7 +24,7 @@ import { RealtimeHub } from './realtime/realtime-hub.ts';
 import { realtimeRoutes } from './realtime/realtime.routes.ts';
 import { FileStore } from './files/file-store.ts';
 import { fileRoutes } from './files/files.routes.ts';
-import { systemRoutes } from './modules/system/system.routes.ts';
+import { moduleRoutes } from './modules/module-routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -131,7 +131,7 @@ export async function buildApp(options: BuildOptions) {
   await app.register(authPlugin);
   app.get('/api/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok', database: database.kind }));
   await app.register(authRoutes);
-  await app.register(systemRoutes);
+  await app.register(moduleRoutes);
   await app.register(fileRoutes);
   await app.register(realtimeRoutes);
 

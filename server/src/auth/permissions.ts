@@ -1,34 +1,8 @@
 /**
  * Permission codes are `module:entity:action`. Routes name the code they need; roles (data, editable
  * by admins) hold lists of codes. A `*` segment matches anything: `system:*:read`, `*:*:*`.
- * Modules add their codes to this catalogue so the role editor can offer them.
+ * The codes that exist are listed per module and gathered in `modules/permission-catalog.ts`.
  */
-export const permissionCatalog = [
-  'system:user:read',
-  'system:user:create',
-  'system:user:update',
-  'system:role:read',
-  'system:role:create',
-  'system:role:update',
-  'system:division:read',
-  'system:division:create',
-  'system:division:update',
-  'system:organization:read',
-  'system:organization:create',
-  'system:organization:update',
-  'system:token:read',
-  'system:token:create',
-  'system:token:revoke',
-  'system:audit:read',
-  'system:audit:export',
-  'system:login-log:read',
-  'system:dictionary:read',
-  'file:file:upload',
-  'file:file:read',
-] as const;
-
-export type PermissionCode = (typeof permissionCatalog)[number];
-
 export function grants(held: Iterable<string>, needed: string): boolean {
   const want = needed.split(':');
   for (const code of held) {
@@ -38,7 +12,7 @@ export function grants(held: Iterable<string>, needed: string): boolean {
   return false;
 }
 
-export function isKnownPermission(code: string): boolean {
+export function isKnownPermission(code: string, catalog: readonly string[]): boolean {
   if (/^(\*|[a-z-]+):(\*|[a-z-]+):(\*|[a-z-]+)$/.test(code) === false) return false;
-  return code.includes('*') || (permissionCatalog as readonly string[]).includes(code);
+  return code.includes('*') || catalog.includes(code);
 }

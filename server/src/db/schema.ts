@@ -151,7 +151,8 @@ export interface DictionaryItemTable {
   sort: Generated<number>;
 }
 
-export interface DB {
+/** The platform's own tables; each domain module declares its tables beside its code and joins them into DB. */
+export interface PlatformTables {
   division: DivisionTable;
   organization: OrganizationTable;
   role: RoleTable;
@@ -164,6 +165,9 @@ export interface DB {
   stored_file: StoredFileTable;
   dictionary_item: DictionaryItemTable;
 }
+
+/** Every table Kysely knows. A module adds `extends XTables` here for its own tables. */
+export interface DB extends PlatformTables {}
 
 export type Division = Selectable<DivisionTable>;
 export type Organization = Selectable<OrganizationTable>;

@@ -1,39 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { DB, DataScopeKind } from '../db/schema.ts';
+import type { DB } from '../db/schema.ts';
 
 /**
- * Built-in roles and dictionaries every deployment starts with. Inserted when missing, never
- * overwritten: admins edit them afterwards and their edits stay.
+ * Dictionaries every deployment starts with (built-in roles come from migration 0002). Inserted when
+ * missing, never overwritten: admins edit them afterwards and their edits stay.
  */
-export const builtinRoles: { code: string; nameZh: string; nameEn: string; dataScope: DataScopeKind; permissions: string[] }[] = [
-  { code: 'admin', nameZh: '系统管理员', nameEn: 'System administrator', dataScope: 'division', permissions: ['*:*:*'] },
-  {
-    code: 'command_center',
-    nameZh: '指挥室值班员',
-    nameEn: 'Command-center staff',
-    dataScope: 'division',
-    permissions: ['system:user:read', 'system:division:read', 'system:organization:read', 'file:file:upload', 'file:file:read'],
-  },
-  {
-    code: 'leader',
-    nameZh: '镇领导',
-    nameEn: 'Town leader',
-    dataScope: 'division',
-    permissions: ['system:user:read', 'system:division:read', 'system:organization:read', 'system:audit:read', 'file:file:read'],
-  },
-  { code: 'department_handler', nameZh: '部门处置人员', nameEn: 'Department handler', dataScope: 'organization', permissions: ['file:file:upload', 'file:file:read'] },
-  {
-    code: 'village_admin',
-    nameZh: '村社管理员',
-    nameEn: 'Village administrator',
-    dataScope: 'division',
-    permissions: ['system:user:read', 'system:user:create', 'system:user:update', 'system:division:read', 'system:organization:read', 'file:file:upload', 'file:file:read'],
-  },
-  { code: 'grid_worker', nameZh: '网格员', nameEn: 'Grid worker', dataScope: 'division', permissions: ['file:file:upload', 'file:file:read'] },
-  { code: 'fund_staff', nameZh: '公积金中心工作人员', nameEn: 'Provident-fund staff', dataScope: 'organization', permissions: ['file:file:upload', 'file:file:read'] },
-  { code: 'auditor', nameZh: '安全审计员', nameEn: 'Security auditor', dataScope: 'division', permissions: ['system:audit:read', 'system:audit:export', 'system:login-log:read'] },
-];
-
 type DictItem = [value: string, labelZh: string, labelEn: string, color: string | null];
 export const builtinDictionaries: Record<string, DictItem[]> = {
   organization_kind: [
@@ -65,11 +36,6 @@ export const builtinDictionaries: Record<string, DictItem[]> = {
 };
 
 export async function ensureBaseData(db: Kysely<DB>): Promise<void> {
-  await db
-    .insertInto('role')
-    .values(builtinRoles.map((r) => ({ code: r.code, name_zh: r.nameZh, name_en: r.nameEn, data_scope: r.dataScope, permissions: r.permissions, builtin: true })))
-    .onConflict((oc) => oc.column('code').doNothing())
-    .execute();
   const items = Object.entries(builtinDictionaries).flatMap(([type, list]) =>
     list.map(([value, labelZh, labelEn, color], sort) => ({ dict_type: type, value, label_zh: labelZh, label_en: labelEn, color, sort })),
   );

@@ -4,7 +4,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { Type, type Static } from 'typebox';
 import type { DB, Role } from '../../db/schema.ts';
 import { actorOf } from '../../auth/auth.plugin.ts';
-import { grants, isKnownPermission, permissionCatalog } from '../../auth/permissions.ts';
+import { grants, isKnownPermission } from '../../auth/permissions.ts';
+import { permissionCatalog } from '../permission-catalog.ts';
 import { AppError, alreadyExists, notFound } from '../../http/errors.ts';
 import { runCommand } from '../../http/command.ts';
 import { IdParams, StringEnum } from '../../http/pagination.ts';
@@ -66,7 +67,7 @@ function checkRoleEditor(request: FastifyRequest, permissions: string[]) {
   const actor = actorOf(request);
   if (actor.scope.divisionCode.length > 6) throw new AppError('FORBIDDEN', 403, { permission: 'system:role:* (county level)' });
   permissions.forEach((code, i) => {
-    if (!isKnownPermission(code)) throw new AppError('VALIDATION_FAILED', 400, {}, [{ field: `/permissions/${i}`, code: 'pattern' }]);
+    if (!isKnownPermission(code, permissionCatalog)) throw new AppError('VALIDATION_FAILED', 400, {}, [{ field: `/permissions/${i}`, code: 'pattern' }]);
     if (!grants(actor.permissions, code)) throw new AppError('FORBIDDEN', 403, { permission: code });
   });
 }

@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { openTestDatabase } from './test-database.ts';
+
+/**
+ * The real server (built web UI included) on a random port over a private test database with the
+ * demo town, for browser tests.
+ */
+export async function startTestServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongzhi-e2e-'));
+  const database = await openTestDatabase();
+  const config = loadConfig({ dataDir, databaseUrl: undefined, logLevel: 'silent', loginRatePerMinute: 1000 });
+  const app = await buildApp({ config, database, logger: false, strictAudit: true });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url,
+    async close() {
+      await app.close();
+      await database.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

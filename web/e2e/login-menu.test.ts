@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, login } from './browser.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const screenshots = path.join(root, 'screenshots');
+const password = 'Gongzhi@2026';
+const systemMenu = ['menu-system-users', 'menu-system-roles', 'menu-system-divisions', 'menu-system-organizations', 'menu-system-tokens', 'menu-system-audit', 'menu-system-login-log'];
+
+describe('sign-in and permission-driven menu', () => {
+  let browser: Browser;
+  let baseUrl: string;
+  let closeServer: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    fs.mkdirSync(screenshots, { recursive: true });
+    if (process.env.GONGZHI_E2E_URL) {
+      baseUrl = process.env.GONGZHI_E2E_URL.replace(/\/$/, '');
+    } else {
+      const { startTestServer } = await import('../../server/test/e2e-server.ts');
+      const server = await startTestServer();
+      baseUrl = server.url.replace(/\/$/, '');
+      closeServer = () => server.close();
+    }
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await closeServer?.();
+  });
+
+  async function newPage() {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    return context.newPage();
+  }
+
+  it('admin sees every system page in the menu', async () => {
+    const page = await newPage();
+    await page.goto(`${baseUrl}/login`);
+    await page.locator('[data-test="login-form"]').waitFor();
+    await page.screenshot({ path: path.join(screenshots, 'login.png') });
+
+    await login(page, baseUrl, 'admin', password);
+    await page.locator('[data-test="work-queue"]').waitFor();
+    for (const item of systemMenu) expect(await page.locator(`[data-test="${item}"]`).isVisible(), item).toBe(true);
+    await page.screenshot({ path: path.join(screenshots, 'home-admin.png') });
+
+    await page.locator('[data-test="menu-system-users"]').click();
+    await page.locator('[data-test="users-table"] .el-table__row').first().waitFor();
+    await page.screenshot({ path: path.join(screenshots, 'users-admin.png') });
+    await page.context().close();
+  }, 60_000);
+
+  it('a grid worker sees only the home page', async () => {
+    const page = await newPage();
+    await login(page, baseUrl, 'grid', password);
+    await page.locator('[data-test="work-queue"]').waitFor();
+    expect(await page.locator('[data-test="menu-system"]').count()).toBe(0);
+    for (const item of systemMenu) expect(await page.locator(`[data-test="${item}"]`).count(), item).toBe(0);
+    await page.screenshot({ path: path.join(screenshots, 'home-grid.png') });
+
+    // The address bar is no way around the menu: the guard shows the 403 page.
+    await page.goto(`${baseUrl}/system/users`);
+    await page.locator('[data-test="status-403"]').waitFor();
+    await page.context().close();
+  }, 60_000);
+});
