@@ -16,10 +16,8 @@ export function useLabels() {
   function permissionLabel(code: string): string {
     const pieces = code.split(':');
     if (pieces.length !== 3) return code;
-    const [module, entity, action] = pieces as [string, string, string];
     if (code === '*:*:*') return t('role.allPermissions');
-    const label = `${part('entities', entity)} · ${part('actions', action)}`;
-    return module === 'system' ? label : `${part('modules', module)} / ${label}`;
+    return `${part('entities', pieces[1]!)} · ${part('actions', pieces[2]!)}`;
   }
 
   function roleName(role: Pick<Role, 'nameZh' | 'nameEn'>): string {

@@ -122,6 +122,7 @@ export default {
     lockedUntil: '锁定至',
     keyword: '关键词',
     keywordPlaceholder: '用户名或姓名',
+    usernameHint: '3–32 位小写字母、数字或 _ . -',
     createTitle: '新增用户',
     editTitle: '编辑用户：{name}',
     disable: '停用',
