@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { EventTables } from '../modules/events/events.tables.ts';
 
 /** Kysely table types, written by hand beside the SQL migrations they mirror. */
 /** Read as Date; written as Date or ISO string; optional on insert where the column has a default. */
@@ -167,7 +168,7 @@ export interface PlatformTables {
 }
 
 /** Every table Kysely knows. A module adds `extends XTables` here for its own tables. */
-export interface DB extends PlatformTables {}
+export interface DB extends PlatformTables, EventTables {}
 
 export type Division = Selectable<DivisionTable>;
 export type Organization = Selectable<OrganizationTable>;

@@ -123,14 +123,14 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_at ON audit_log (at DESC);
 CREATE INDEX audit_log_entity ON audit_log (entity_type, entity_id);
 
--- The audit trail is append-only: updates and deletes are refused by the database itself.
-CREATE FUNCTION audit_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Trails are append-only: updates and deletes are refused by the database itself.
+CREATE FUNCTION refuse_update_or_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
+  RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
 END;
 $$;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
-  FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only();
+  FOR EACH ROW EXECUTE FUNCTION refuse_update_or_delete();
 
 CREATE TABLE stored_file (
   id            integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
