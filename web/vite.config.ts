@@ -42,7 +42,7 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: 'http://localhost:8090', changeOrigin: false },
+      '/api': 'http://localhost:8090',
     },
   },
 });

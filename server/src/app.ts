@@ -25,6 +25,8 @@ import { realtimeRoutes } from './realtime/realtime.routes.ts';
 import { FileStore } from './files/file-store.ts';
 import { fileRoutes } from './files/files.routes.ts';
 import { moduleRoutes } from './modules/module-routes.ts';
+import { EventConfig } from './modules/events/config/event-config.ts';
+import { GridIndex } from './modules/grids/grid-index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -34,6 +36,10 @@ declare module 'fastify' {
     auth: AuthService;
     realtime: RealtimeHub;
     files: FileStore;
+    /** Cached event-center configuration: calendar, phase limits, 立案条件, routing. */
+    eventConfig: EventConfig;
+    /** Point → unit grid / village / responsibility grid, in memory (other modules use it as a GridLocator). */
+    grids: GridIndex;
   }
   interface FastifyRequest {
     actor: Actor | undefined;
@@ -81,6 +87,8 @@ export async function buildApp(options: BuildOptions) {
   app.decorate('auth', new AuthService(new AuthRepository(database.db), config, options.now));
   app.decorate('realtime', new RealtimeHub());
   app.decorate('files', new FileStore(path.join(config.dataDir, 'files')));
+  app.decorate('eventConfig', new EventConfig(database.db));
+  app.decorate('grids', await GridIndex.load(database.db));
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.decorateRequest('actor', undefined);
   app.decorateRequest('audited', false);
@@ -136,7 +144,8 @@ export async function buildApp(options: BuildOptions) {
   await app.register(realtimeRoutes);
 
   if (fs.existsSync(webDist)) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+    // wildcard: files rebuilt while the server runs are served too; unknown paths fall back to index.html.
+    await app.register(fastifyStatic, { root: webDist, wildcard: true, index: ['index.html'] });
   }
   return app;
 }

@@ -62,3 +62,8 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: { 
     },
   };
 }
+
+/** `METHOD /path/:param` routes under the given prefixes: a scope test proves it probes each of them. */
+export function parameterisedRoutes(t: TestApp, prefixes: string[]): string[] {
+  return t.routes.filter((r) => r.includes('/:') && prefixes.some((p) => r.split(' ')[1]!.startsWith(p)));
+}

@@ -8,7 +8,9 @@ import { isMessageKey, localeFromHeader, translate, type Locale, type MessageKey
  * `code` is stable; `detail` and field messages are in the caller's language.
  */
 export function problemHandler(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) {
-  const locale: Locale = request.actor?.locale ?? localeFromHeader(request.headers['accept-language']);
+  // The language the caller asks for wins; a signed-in user's saved language applies otherwise.
+  const header = request.headers['accept-language'];
+  const locale: Locale = header ? localeFromHeader(header) : (request.actor?.locale ?? 'zh-CN');
   const appError = toAppError(error);
   if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
   if (appError.code === 'RATE_LIMITED' && 'retryAfter' in appError.params) reply.header('retry-after', String(appError.params.retryAfter));

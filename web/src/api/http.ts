@@ -28,9 +28,9 @@ export interface Page<T> {
   pageSize: number;
 }
 
-export type Query = Record<string, string | number | boolean | null | undefined>;
+type Query = Record<string, string | number | boolean | null | undefined>;
 
-export interface RequestOptions {
+interface RequestOptions {
   query?: Query;
   body?: unknown;
   /** The caller shows the error itself: no toast, no redirect to the sign-in page. */
@@ -52,7 +52,7 @@ export function configureHttp(value: HttpHooks) {
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const signInAgain = new Set(['NOT_AUTHENTICATED', 'SESSION_EXPIRED']);
 
-export function withQuery(path: string, query: Query = {}): string {
+function withQuery(path: string, query: Query = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
@@ -100,7 +100,7 @@ function report(error: ApiError, options: RequestOptions): ApiError {
   return error;
 }
 
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const response = await send(method, path, options);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;

@@ -16,6 +16,8 @@ export type UpdateRole = Partial<Omit<CreateRole, 'code'>>;
 
 export const rolesApi = {
   list: () => http.get<{ items: Role[] }>('/api/system/roles').then((r) => r.items),
+  /** The roles I may hand out when managing users (needs no system:role:read). */
+  assignable: () => http.get<{ items: Role[] }>('/api/system/roles/assignable').then((r) => r.items),
   create: (body: CreateRole) => http.post<Role>('/api/system/roles', body),
   update: (id: number, body: UpdateRole) => http.patch<Role>(`/api/system/roles/${id}`, body),
   /** Every permission code the server knows, for the role editor and token scopes. */

@@ -23,7 +23,8 @@ export function useReferenceData() {
 
   const canReadDivisions = computed(() => session.can('system:division:read'));
   const canReadOrganizations = computed(() => session.can('system:organization:read'));
-  const canReadRoles = computed(() => session.can('system:role:read'));
+  const canManageUsers = computed(() => session.can('system:user:create') || session.can('system:user:update'));
+  const canReadRoles = computed(() => session.can('system:role:read') || canManageUsers.value);
 
   async function loadDivisions() {
     if (canReadDivisions.value) divisions.value = await divisionsApi.list();
@@ -32,7 +33,8 @@ export function useReferenceData() {
     if (canReadOrganizations.value) organizations.value = await organizationsApi.list();
   }
   async function loadRoles() {
-    if (canReadRoles.value) roles.value = await rolesApi.list();
+    if (session.can('system:role:read')) roles.value = await rolesApi.list();
+    else if (canManageUsers.value) roles.value = await rolesApi.assignable();
   }
 
   return {

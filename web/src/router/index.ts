@@ -21,9 +21,9 @@ router.beforeEach(async (to) => {
   return true;
 });
 
-/** Only same-site paths: `?redirect=//evil.example` must not send anyone away. */
+/** Only same-site paths: `?redirect=//evil.example` (or `/\evil.example`) must not send anyone away. */
 export function safeRedirect(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/';
+  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/';
 }
 
 function updateTitle() {

@@ -101,6 +101,13 @@ export const roleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/system/roles', { config: { permission: 'system:role:read' }, schema: { tags, summary: 'All roles', response: { 200: Type.Object({ items: Type.Array(RoleView) }) } } }, async () => ({
     items: (await rolesRepo.list(app.db)).map(present),
   }));
+  // Whoever manages users needs the roles they may hand out, even without system:role:read.
+  app.get('/api/system/roles/assignable', { schema: { tags, summary: 'Roles I may assign (none of their permissions exceeds mine)', response: { 200: Type.Object({ items: Type.Array(RoleView) }) } } }, async (request) => {
+    const actor = actorOf(request);
+    if (!grants(actor.permissions, 'system:user:create') && !grants(actor.permissions, 'system:user:update')) throw new AppError('FORBIDDEN', 403, { permission: 'system:user:create' });
+    const roles = await rolesRepo.list(app.db);
+    return { items: roles.filter((r) => r.permissions.every((p) => grants(actor.permissions, p))).map(present) };
+  });
   app.get('/api/system/permissions', { config: { permission: 'system:role:read' }, schema: { tags, summary: 'Permission codes that exist', response: { 200: Type.Object({ items: Type.Array(Type.String()) }) } } }, async () => ({
     items: [...permissionCatalog],
   }));
