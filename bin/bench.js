@@ -10,6 +10,7 @@
 // that one); ctx.log(...) writes progress to stderr.
 // Exit code: 0 when every area ran (met targets or not), 1 when an area failed.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { register } from 'tsx/esm/api';
@@ -44,7 +45,7 @@ export function formatLine(area, name, value, unit, target, higherIsBetter = fal
 
 async function main(argv) {
   const areas = discoverAreas();
-  // selection: area -> Set of metric names (empty set = all metrics of the area)
+  // selection: area -> Set of metric names ("*" = every metric of the area)
   const selected = new Map();
   for (const arg of argv) {
     const [area, metric] = arg.split(/\.(.*)/s);
@@ -69,7 +70,10 @@ async function main(argv) {
       console.log(formatLine(area, name, value, unit, target, higherIsBetter));
     };
     const started = Date.now();
-    console.error(`== bench ${area}`);
+    const load = os.loadavg()[0];
+    const cores = os.availableParallelism();
+    console.error(`== bench ${area} (load average ${load.toFixed(2)} on ${cores} cores)`);
+    if (load > cores * 0.5) console.error(`   WARNING: the machine is busy (load ${load.toFixed(2)}): numbers will be low and noisy`);
     try {
       const mod = await import(pathToFileURL(areas.get(area)).href);
       if (typeof mod.run !== 'function') throw new Error(`bench/${path.basename(areas.get(area))} exports no run(report)`);
@@ -77,7 +81,7 @@ async function main(argv) {
       console.error(`== bench ${area} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } catch (error) {
       failed++;
-      console.log(`BENCH ${area} FAILED ${String(error?.message ?? error).split('\n')[0]}`);
+      console.log(`BENCH ${area} FAILED ${String(error?.message ?? error).split('\n').filter(Boolean).slice(0, 3).join(' | ').slice(0, 300)}`);
       console.error(error);
     } finally {
       await cleanupAll();
