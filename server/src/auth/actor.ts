@@ -17,12 +17,21 @@ export interface DataScope {
 export interface Actor {
   type: 'user' | 'token';
   id: number;
+  /** The display name (a token's name). */
   name: string;
+  /** The sign-in name (a token's prefix). */
+  username: string;
   divisionCode: string;
+  divisionName: string;
   organizationId: number | null;
+  organizationName: string | null;
+  roles: string[];
   permissions: string[];
   scope: DataScope;
+  /** The language of this request (Accept-Language, else the saved one). */
   locale: Locale;
+  /** The user's saved language preference. */
+  savedLocale: Locale;
   /** Set for cookie sessions; API tokens are exempt from CSRF checks. */
   csrfToken?: string;
 }

@@ -84,9 +84,11 @@ export class AuthRepository {
   /** The user with the union of their roles' permissions and scope kinds, and their organisation subtree. */
   async loadUserContext(userId: number) {
     const user = await this.db
-      .selectFrom('app_user')
-      .select(['id', 'username', 'display_name', 'division_code', 'organization_id', 'status', 'locale'])
-      .where('id', '=', userId)
+      .selectFrom('app_user as u')
+      .innerJoin('division as d', 'd.code', 'u.division_code')
+      .leftJoin('organization as o', 'o.id', 'u.organization_id')
+      .select(['u.id', 'u.username', 'u.display_name', 'u.division_code', 'd.name as division_name', 'u.organization_id', 'o.name as organization_name', 'u.status', 'u.locale'])
+      .where('u.id', '=', userId)
       .executeTakeFirst();
     if (!user) return undefined;
     const roles = await this.db
@@ -94,6 +96,7 @@ export class AuthRepository {
       .innerJoin('role', 'role.id', 'user_role.role_id')
       .select(['role.code', 'role.permissions', 'role.data_scope'])
       .where('user_role.user_id', '=', userId)
+      .orderBy('role.code')
       .execute();
     const organizationIds = user.organization_id === null ? [] : await this.organizationSubtree(user.organization_id);
     return {

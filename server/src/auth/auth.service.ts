@@ -134,11 +134,16 @@ export class AuthService {
       type: 'token',
       id: row.id,
       name: row.name,
+      username: row.token_prefix,
       divisionCode: row.division_code,
+      divisionName: '',
       organizationId: null,
+      organizationName: null,
+      roles: [],
       permissions: row.scopes,
       scope: { kind: 'division', divisionCode: row.division_code, organizationIds: [], userId: null },
       locale: localeFromHeader(acceptLanguage),
+      savedLocale: 'zh-CN',
     };
     this.tokens.set(hash, { actor, loadedAt: now });
     return actor;
@@ -152,11 +157,16 @@ export class AuthService {
       type: 'user',
       id: user.id,
       name: user.display_name,
+      username: user.username,
       divisionCode: user.division_code,
+      divisionName: user.division_name,
       organizationId: user.organization_id,
+      organizationName: user.organization_name,
+      roles: context.roleCodes,
       permissions: context.permissions,
       scope: { kind: widestScope(context.scopeKinds), divisionCode: user.division_code, organizationIds: context.organizationIds, userId: user.id },
       locale: acceptLanguage ? localeFromHeader(acceptLanguage) : (user.locale as Locale),
+      savedLocale: user.locale as Locale,
     };
   }
 }

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 
 export interface XlsxColumn<T> {
   header: string;
@@ -16,6 +15,8 @@ export function escapeCell(value: string | number | boolean | null | undefined):
 }
 
 export async function buildXlsx<T>(sheetName: string, columns: XlsxColumn<T>[], rows: Iterable<T>): Promise<Buffer> {
+  // Loaded on first export: exceljs costs half a second of start-up otherwise.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.created = new Date();
   const sheet = workbook.addWorksheet(sheetName);
