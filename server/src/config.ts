@@ -18,6 +18,13 @@ export interface Config {
   /** Cookies marked Secure only when served over HTTPS (behind a TLS proxy). */
   secureCookies: boolean;
   logLevel: string;
+  /** Base64 of the 32-byte key encrypting personal data; unset: generated once into <dataDir>/secret.key. */
+  dataKey: string | undefined;
+  /** Full ID numbers or phones one user may reveal per day (Asia/Shanghai). */
+  revealDailyLimit: number;
+  /** Largest registry import file, and most rows in one. */
+  importMaxBytes: number;
+  importMaxRows: number;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -43,6 +50,10 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     bodyLimitBytes: intFromEnv('BODY_LIMIT_BYTES', 1024 * 1024),
     secureCookies: process.env.SECURE_COOKIES === 'true',
     logLevel: process.env.LOG_LEVEL ?? 'info',
+    dataKey: process.env.GONGZHI_DATA_KEY || undefined,
+    revealDailyLimit: intFromEnv('REVEAL_DAILY_LIMIT', 30),
+    importMaxBytes: intFromEnv('IMPORT_MAX_BYTES', 20 * 1024 * 1024),
+    importMaxRows: intFromEnv('IMPORT_MAX_ROWS', 200_000),
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { seedEventConfig } from '../modules/events/config/seed/base-seed.ts';
 
 /**
  * Dictionaries every deployment starts with (built-in roles come from migration 0002). Inserted when
@@ -40,4 +41,5 @@ export async function ensureBaseData(db: Kysely<DB>): Promise<void> {
     list.map(([value, labelZh, labelEn, color], sort) => ({ dict_type: type, value, label_zh: labelZh, label_en: labelEn, color, sort })),
   );
   await db.insertInto('dictionary_item').values(items).onConflict((oc) => oc.columns(['dict_type', 'value']).doNothing()).execute();
+  await seedEventConfig(db);
 }

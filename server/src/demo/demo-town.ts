@@ -2,6 +2,9 @@ import type { Kysely } from 'kysely';
 import type { DB, OrganizationKind } from '../db/schema.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { seededRandom } from './random.ts';
+import { seedDemoBoundaries } from './demo-boundaries.ts';
+import { seedDemoEventConfig } from './demo-event-config.ts';
+import { demoRegistryOptions, seedDemoRegistry, type DemoRegistryOptions } from './demo-registry.ts';
 
 /**
  * A deterministic demo town modelled on 古林镇 (海曙区, 宁波): 34 villages and communities, their
@@ -71,7 +74,7 @@ const surnames = ['王', '李', '张', '陈', '周', '徐', '孙', '胡', '朱',
 const givenNames = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英'];
 
 /** Inserts the demo town unless divisions exist already. Returns false when it did nothing. */
-export async function seedDemoTown(db: Kysely<DB>): Promise<boolean> {
+export async function seedDemoTown(db: Kysely<DB>, registry: Partial<DemoRegistryOptions> = {}): Promise<boolean> {
   const existing = await db.selectFrom('division').select('code').limit(1).executeTakeFirst();
   if (existing) return false;
   const random = seededRandom(7);
@@ -103,6 +106,7 @@ export async function seedDemoTown(db: Kysely<DB>): Promise<boolean> {
       .returning(['id', 'division_code'])
       .execute();
     const gridForceByVillage = new Map(gridForces.map((g) => [g.division_code, g.id]));
+    await seedDemoEventConfig(trx, demoTown.code, orgIds, villages);
 
     const roleIds = new Map((await trx.selectFrom('role').select(['id', 'code']).execute()).map((r) => [r.code, r.id]));
     const users = [
@@ -119,6 +123,8 @@ export async function seedDemoTown(db: Kysely<DB>): Promise<boolean> {
       .execute();
     const roleByUsername = new Map(users.map((u) => [u.username, u.role]));
     await trx.insertInto('user_role').values(inserted.map((u) => ({ user_id: u.id, role_id: roleIds.get(roleByUsername.get(u.username)!)! }))).execute();
+    await seedDemoBoundaries(trx, demoTown.code, villages, new Map(inserted.map((u) => [u.username, u.id])));
+    await seedDemoRegistry(trx, villages, demoRegistryOptions(registry));
   });
   return true;
 }

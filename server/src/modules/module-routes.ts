@@ -1,7 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { systemRoutes } from './system/system.routes.ts';
+import { eventConfigRoutes } from './events/config/config.routes.ts';
+import { gridRoutes } from './grids/grids.routes.ts';
+import { eventRoutes } from './events/events.routes.ts';
+import { privacyPlugin } from '../privacy/privacy.plugin.ts';
+import { registryRoutes } from './registry/registry.routes.ts';
 
 /** The API of every domain module, registered by the app in this order. */
 export const moduleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(systemRoutes);
+  await app.register(eventConfigRoutes);
+  await app.register(gridRoutes);
+  await app.register(eventRoutes);
+  await app.register(privacyPlugin);
+  await app.register(registryRoutes);
 };

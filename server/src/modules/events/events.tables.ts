@@ -26,6 +26,7 @@ export interface EventCategoryTable {
   active: Generated<boolean>;
   auto_dispatch: Generated<boolean>;
   reminder_allowed: Generated<boolean>;
+  public_reportable: Generated<boolean>;
   sort: Generated<number>;
   updated_at: Timestamp;
 }
@@ -83,7 +84,10 @@ export interface EventTable {
   division_code: string;
   urgency: Generated<Urgency>;
   reporter_name: string | null;
+  /** Ciphertext (privacy/field-cipher.ts); the blind index and masked form sit beside it. */
   reporter_phone: string | null;
+  reporter_phone_idx: string | null;
+  reporter_phone_masked: string | null;
   reporter_user_id: number | null;
   state: string;
   state_before_suspension: string | null;
@@ -109,6 +113,7 @@ export interface EventTable {
   closed_at: NullableTimestamp;
   appeal_status: Generated<'none' | 'pending' | 'approved' | 'rejected'>;
   merged_into_id: number | null;
+  follow_token_hash: string | null;
   version: Generated<number>;
   reported_at: Timestamp;
   created_at: Timestamp;
@@ -132,6 +137,12 @@ export interface EventHistoryTable {
   client_action_id: string | null;
 }
 
+export interface EventCodeCounterTable {
+  prefix: string;
+  day: string;
+  last_value: number;
+}
+
 export interface EventTables {
   event_category: EventCategoryTable;
   event_standard: EventStandardTable;
@@ -140,4 +151,5 @@ export interface EventTables {
   routing_rule: RoutingRuleTable;
   event: EventTable;
   event_history: EventHistoryTable;
+  event_code_counter: EventCodeCounterTable;
 }

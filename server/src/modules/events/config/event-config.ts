@@ -1,0 +1,148 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../../db/schema.ts';
+import type { LimitUnit, WorkCalendar } from '../work-calendar.ts';
+import { toWorkPeriods, type PeriodText } from './calendar-rules.ts';
+import { configRepo } from './config.repo.ts';
+import { pickRoute, type RoutingRule } from './routing.ts';
+
+export interface PhaseLimits {
+  acceptMinutes: number;
+  dispatchMinutes: number;
+  verifyMinutes: number;
+  checkMinutes: number;
+}
+
+export interface DuplicateWindow {
+  meters: number;
+  hours: number;
+}
+
+/** One 立案条件 as the event service uses it. */
+export interface StandardChoice {
+  id: number;
+  categoryCode: string;
+  registerCondition: string;
+  closeCondition: string;
+  limitValue: number;
+  limitUnit: LimitUnit;
+  defaultOrganizationId: number | null;
+}
+
+export interface RouteCandidate {
+  organizationId: number;
+  name: string;
+  /** null: no rule named it; it is the 立案条件's default responsible unit, offered last. */
+  priority: number | null;
+}
+
+/** Setting keys (rows of `setting`, seeded by migration 0005). */
+export const settingKeys = { workPeriods: 'work_periods', phaseLimits: 'phase_limits', duplicateWindow: 'duplicate_window' } as const;
+
+interface Snapshot {
+  calendar: WorkCalendar;
+  phaseLimits: PhaseLimits;
+  duplicateWindow: DuplicateWindow;
+  /** Standards per category in display order; inactive ones stay for events registered under them. */
+  standards: Map<string, (StandardChoice & { active: boolean })[]>;
+  autoDispatch: Set<string>;
+  rules: RoutingRule[];
+}
+
+async function loadSnapshot(db: Kysely<DB>): Promise<Snapshot> {
+  const [settings, days, standardRows, autoDispatch, ruleRows] = await Promise.all([
+    configRepo.settings(db, Object.values(settingKeys)),
+    configRepo.allDays(db),
+    configRepo.allStandards(db),
+    configRepo.autoDispatchCategories(db),
+    configRepo.activeRules(db),
+  ]);
+  // Settings are written only through the validated settings route (or the migration), so their shape holds.
+  const periods = settings.get(settingKeys.workPeriods) as PeriodText[];
+  const standards = new Map<string, (StandardChoice & { active: boolean })[]>();
+  for (const s of standardRows) {
+    const list = standards.get(s.category_code) ?? [];
+    list.push({ id: s.id, categoryCode: s.category_code, registerCondition: s.register_condition, closeCondition: s.close_condition, limitValue: Number(s.limit_value), limitUnit: s.limit_unit, defaultOrganizationId: s.default_organization_id, active: s.active });
+    standards.set(s.category_code, list);
+  }
+  return {
+    calendar: {
+      periods: toWorkPeriods(periods),
+      holidays: new Set(days.filter((d) => d.kind === 'holiday').map((d) => d.date)),
+      workdays: new Set(days.filter((d) => d.kind === 'workday').map((d) => d.date)),
+    },
+    phaseLimits: settings.get(settingKeys.phaseLimits) as PhaseLimits,
+    duplicateWindow: settings.get(settingKeys.duplicateWindow) as DuplicateWindow,
+    standards,
+    autoDispatch: new Set(autoDispatch.map((c) => c.code)),
+    rules: ruleRows.map((r) => ({ id: r.id, categoryCode: r.category_code, divisionCode: r.division_code, source: r.source, organizationId: r.organization_id, priority: r.priority })),
+  };
+}
+
+/**
+ * The event-center configuration other modules read on every event: calendar, phase limits, duplicate
+ * window, 立案条件 and routing. Loaded once and kept in memory; the configuration routes call
+ * `invalidate()` after each committed change. The cache is per process: a multi-node deployment will
+ * have to reload on a PostgreSQL NOTIFY sent by those routes (not built yet).
+ */
+export class EventConfig {
+  private snapshot: Promise<Snapshot> | null = null;
+
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /** Drops the cache; the next read reloads. A load already running is not stored back. */
+  invalidate(): void {
+    this.snapshot = null;
+  }
+
+  private load(): Promise<Snapshot> {
+    if (!this.snapshot) {
+      const loading = loadSnapshot(this.db);
+      this.snapshot = loading;
+      // A failed load must not stick: the next read tries again.
+      loading.catch(() => {
+        if (this.snapshot === loading) this.snapshot = null;
+      });
+    }
+    return this.snapshot;
+  }
+
+  async calendar(): Promise<WorkCalendar> {
+    return (await this.load()).calendar;
+  }
+
+  async phaseLimits(): Promise<PhaseLimits> {
+    return (await this.load()).phaseLimits;
+  }
+
+  async duplicateWindow(): Promise<DuplicateWindow> {
+    return (await this.load()).duplicateWindow;
+  }
+
+  /**
+   * The 立案条件 with the given id (even if deactivated since: an event registered under it keeps it),
+   * or the category's first active one; null when there is none.
+   */
+  async standardFor(categoryCode: string, standardId?: number): Promise<StandardChoice | null> {
+    const list = (await this.load()).standards.get(categoryCode) ?? [];
+    const found = standardId === undefined ? list.find((s) => s.active) : list.find((s) => s.id === standardId);
+    if (!found) return null;
+    const { active: _active, ...choice } = found;
+    return choice;
+  }
+
+  /**
+   * Candidate organisations for an event (see routing.ts). `gridCode` is the unit grid the locator put
+   * the event in; `standardId` picks whose default responsible unit is the fallback (else the first).
+   * Names are read fresh, so a renamed organisation shows its new name at once.
+   */
+  async route(input: { categoryCode: string | null; gridCode: string | null; source: string; standardId?: number }): Promise<{ candidates: RouteCandidate[]; autoDispatch: boolean }> {
+    const snapshot = await this.load();
+    const standard = input.categoryCode === null ? null : await this.standardFor(input.categoryCode, input.standardId);
+    const pick = pickRoute(snapshot.rules, input, {
+      categoryAutoDispatch: input.categoryCode !== null && snapshot.autoDispatch.has(input.categoryCode),
+      fallbackOrganizationId: standard?.defaultOrganizationId ?? null,
+    });
+    const names = new Map((await configRepo.organizationNames(this.db, pick.candidates.map((c) => c.organizationId))).map((o) => [o.id, o.name]));
+    return { candidates: pick.candidates.map((c) => ({ ...c, name: names.get(c.organizationId) ?? '' })), autoDispatch: pick.autoDispatch };
+  }
+}
