@@ -4,6 +4,7 @@ import { openDatabase } from './db/open.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { ensureBaseData } from './demo/base-data.ts';
 import { seedDemoTown } from './demo/demo-town.ts';
+import { startResumeScheduler } from './modules/events/resume-scheduler.ts';
 
 export interface ServeOptions {
   demo: boolean;
@@ -18,11 +19,13 @@ export async function serve(config: Config, options: ServeOptions) {
     await ensureBaseData(database.db);
     const seededDemo = options.demo ? await seedDemoTown(database.db) : false;
     const app = await buildApp({ config, database });
+    const resumer = startResumeScheduler(app);
     let closing = false;
     const shutdown = async (signal: string) => {
       if (closing) return;
       closing = true;
       app.log.info({ signal }, 'shutting down');
+      await resumer.stop();
       await app.close();
       await database.close();
       process.exit(0);

@@ -58,7 +58,7 @@ export function demoOutlines(villages: DemoVillage[]): DemoOutlines {
   return { town: townOutline(order, vertices), villages: villageOutlines, grids };
 }
 
-/** Six decimals (about 0.1 m) keep the stored GeoJSON short. */
+/** Lattice corners get six decimals (about 0.1 m) like surveyed data; points between them are interpolated. */
 const round = (value: number) => Math.round(value * 1e6) / 1e6;
 
 function bilinear(q: Quad, u: number, v: number): Position {

@@ -5,6 +5,7 @@ import { seededRandom } from './random.ts';
 import { seedDemoBoundaries } from './demo-boundaries.ts';
 import { seedDemoEventConfig } from './demo-event-config.ts';
 import { demoRegistryOptions, seedDemoRegistry, type DemoRegistryOptions } from './demo-registry.ts';
+import { seedDemoEvents } from './demo-events.ts';
 
 /**
  * A deterministic demo town modelled on 古林镇 (海曙区, 宁波): 34 villages and communities, their
@@ -126,5 +127,7 @@ export async function seedDemoTown(db: Kysely<DB>, registry: Partial<DemoRegistr
     await seedDemoBoundaries(trx, demoTown.code, villages, new Map(inserted.map((u) => [u.username, u.id])));
     await seedDemoRegistry(trx, villages, demoRegistryOptions(registry));
   });
+  // A year of events at the same scale, walked through the workflow (bulk-loaded in its own transaction).
+  await seedDemoEvents(db, demoRegistryOptions(registry));
   return true;
 }

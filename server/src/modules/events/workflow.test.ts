@@ -157,7 +157,9 @@ describe('event workflow over HTTP', () => {
     expect(counts.find((q: { queue: string }) => q.queue === 'handle').count).toBeGreaterThan(0);
     const page = (await t.as(dept, { method: 'GET', url: '/api/events?queue=handle&pageSize=100' })).json();
     expect(page.items.map((e: { id: number }) => e.id)).toContain(id);
-    expect(page.items.every((e: { handlingUnitId: number }) => e.handlingUnitId === enf)).toBe(true);
+    // 李执法's organisation subtree: the enforcement team and its two squads.
+    const units = (await t.app.db.selectFrom('organization').select('id').where('code', 'like', 'GL-ENF%').execute()).map((o) => o.id);
+    expect(page.items.every((e: { handlingUnitId: number }) => units.includes(e.handlingUnitId))).toBe(true);
     const row = page.items.find((e: { id: number }) => e.id === id);
     expect(row).toMatchObject({ state: 'pending_sign', light: 'green' });
     const deadlines = page.items.map((e: { phaseDeadline: string }) => e.phaseDeadline);

@@ -64,7 +64,7 @@ export function viewSchema(kind: RecordKind, extras: Record<string, TSchema>) {
 const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
 
 /**
- * Required fields present (on create), and dictionary values known: labels are accepted and turned
+ * Required fields present (on create), empty fields with a default given it, and dictionary values known: labels are accepted and turned
  * into values (`独居老人` → `elderly_alone`), so a spreadsheet may use either.
  */
 export function checkInput(kind: RecordKind, input: RecordInput, dictionaries: Dictionaries, create: boolean): FieldIssue[] {
@@ -73,6 +73,7 @@ export function checkInput(kind: RecordKind, input: RecordInput, dictionaries: D
     const value = input[field.key];
     if (isBlank(value)) {
       if ((create && requiredOnCreate(kind, field)) || (!create && field.required && value !== undefined)) issues.push({ field: field.key, code: 'required' });
+      else if (value !== undefined && field.default !== undefined) input[field.key] = field.default;
       continue;
     }
     if (field.type !== 'dictionary' && field.type !== 'tags') continue;

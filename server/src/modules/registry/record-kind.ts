@@ -34,6 +34,8 @@ export interface FieldSpec {
   options?: readonly EnumOption[];
   /** The dictionary (dictionary_item.dict_type) of a `dictionary` or `tags` field. */
   dictionary?: string;
+  /** Taken when the field is given empty (the column's database default; such columns are never null). */
+  default?: unknown;
   /** Personal data: masked in views and exports, revealed only through the audited reveal route. */
   personal?: boolean;
 }

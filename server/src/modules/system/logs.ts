@@ -53,7 +53,7 @@ const LoginView = Type.Object({
 
 function checkRange(filter: { from?: string; to?: string }) {
   if (filter.from && filter.to && new Date(filter.from) > new Date(filter.to)) {
-    throw new AppError('VALIDATION_FAILED', 400, {}, [{ field: '/query/to', code: 'minimum', params: { limit: filter.from } }]);
+    throw new AppError('VALIDATION_FAILED', 400, {}, [{ field: '/querystring/to', code: 'minimum', params: { limit: filter.from } }]);
   }
 }
 

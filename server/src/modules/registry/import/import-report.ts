@@ -21,13 +21,16 @@ export function issueMessage(locale: Locale, issue: FieldIssue): string {
   return translate(locale, 'validation.other');
 }
 
-/** Every rejected row's problems, each naming the row number, the column as headed in the file, and why. */
+/** Every rejected row's problems, row by row and left to right, each naming the row number, the column as headed in the file, and why. */
 export function rowErrors(drafts: Draft[], mapping: ColumnMapping, locale: Locale): { errors: RowError[]; truncated: boolean } {
   const headerOf = new Map(mapping.columns.map((c) => [c.field.key, c.header]));
+  const columnOf = new Map(mapping.columns.map((c) => [c.field.key, c.index]));
+  const byColumn = (a: FieldIssue, b: FieldIssue) => (columnOf.get(a.field) ?? Infinity) - (columnOf.get(b.field) ?? Infinity);
   const errors: RowError[] = [];
   let total = 0;
   for (const draft of drafts) {
-    for (const issue of draft.issues) {
+    // Left to right, as the row reads in the spreadsheet.
+    for (const issue of [...draft.issues].sort(byColumn)) {
       total++;
       if (errors.length < maxReportedErrors) {
         errors.push({ row: draft.row, column: headerOf.get(issue.field) ?? null, field: issue.field, code: issue.code, message: issueMessage(locale, issue) });

@@ -73,11 +73,11 @@ describe('registry import: validation, modes, idempotent re-import, encodings an
   });
 
   it('rejects the whole file by default, reporting every bad row by number, column and reason', async () => {
-    const people = await count('person');
     const existingElsewhere = idNumber(409, '19700101');
     // A person of village B: village A's import may not take it over.
     const bAdmin = await t.login('v202');
     expect((await t.as(bAdmin, { method: 'POST', url: '/api/registry/people', payload: { name: '乙村', idNumber: existingElsewhere, lng: b1.lng, lat: b1.lat } })).statusCode).toBe(201);
+    const people = await count('person');
     const bad = idNumber(404);
     const rows = [
       ['正常人', idNumber(405), '13822223333', '', '', '', '', a1.lng, a1.lat],
@@ -94,7 +94,7 @@ describe('registry import: validation, modes, idempotent re-import, encodings an
     expect(response.statusCode).toBe(422);
     expect(response.headers['content-type']).toContain('application/problem+json');
     const body = response.json();
-    expect(body).toMatchObject({ code: 'IMPORT_ROWS_REJECTED', rows: 9, inserted: 0, updated: 0, rejected: 8 });
+    expect(body).toMatchObject({ code: 'IMPORT_ROWS_REJECTED', rows: 9, inserted: 0, updated: 0, rejected: 7 });
     const errors = body.errors.map((e: { row: number; column: string; code: string }) => [e.row, e.column, e.code]);
     expect(errors).toEqual([
       [3, '身份证号', 'ID_NUMBER_CHECK_DIGIT'],
@@ -103,9 +103,9 @@ describe('registry import: validation, modes, idempotent re-import, encodings an
       [7, '身份证号', 'DUPLICATE_IN_FILE'],
       [8, '身份证号', 'DUPLICATE_IN_DB'],
       [9, '经度', 'LOCATION_OUT_OF_SCOPE'],
+      [10, '姓名', 'required'],
       [10, '居住类型', 'enum'],
       [10, '特殊人群标签', 'UNKNOWN_VALUE'],
-      [10, '姓名', 'required'],
     ]);
     expect(body.errors[3].message).toBe('与第 6 行重复');
     expect(body.errors[0].message).toBe('身份证号校验位不正确');
@@ -172,7 +172,7 @@ describe('registry import: validation, modes, idempotent re-import, encodings an
     expect(tenant).toMatchObject({ houseAddress: '薛家村导入路8号', room: '201', lng: a1.lng, lat: a1.lat });
 
     const code = creditCode(77);
-    const enterprises = await upload(village, 'enterprises', await xlsx(['企业名称', '统一社会信用代码', '类型', '法定代表人', '联系电话', '地址', '经度', '纬度'], [['宁波导入有限公司', code, '企业', '张导入', '13900001111', '导入路1号', a1.lng, a1.lat], ['坏代码店', '91330203000000011X', '门店', '', '', '导入路2号', a1.lng, a1.lat]]), { query: 'mode=valid-rows' });
+    const enterprises = await upload(village, 'enterprises', await xlsx(['企业名称', '统一社会信用代码', '类型', '法定代表人', '联系电话', '地址', '经度', '纬度'], [['宁波导入有限公司', code, '企业', '张导入', '13900001111', '导入路1号', a1.lng, a1.lat], ['坏代码店', '91330203000000011I', '门店', '', '', '导入路2号', a1.lng, a1.lat]]), { query: 'mode=valid-rows' });
     expect(enterprises.json()).toMatchObject({ inserted: 1, rejected: 1, errors: [{ row: 3, column: '统一社会信用代码', code: 'CREDIT_CODE_FORMAT' }] });
 
     const deviceHeaders = ['设备类型', '设备名称', '国标编码', '设备序列号', '传感器类型', 'AI分析', '状态', '最后在线时间', '经度', '纬度'];

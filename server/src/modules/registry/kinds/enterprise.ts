@@ -12,7 +12,7 @@ export const enterpriseKind: RecordKind = {
   fields: [
     textField('name', '名称', 'Name', { required: true, aliases: ['企业名称', '单位名称', '店名', '商铺名称'] }),
     textField('creditCode', '统一社会信用代码', 'Credit code', { required: true, maxLength: 32, aliases: ['信用代码', '社会信用代码'] }),
-    { key: 'kind', zh: '类型', en: 'Kind', aliases: ['企业类型'], type: 'enum', options: enterpriseKinds },
+    { key: 'kind', zh: '类型', en: 'Kind', aliases: ['企业类型'], type: 'enum', options: enterpriseKinds, default: 'company' },
     textField('industry', '行业', 'Industry', { maxLength: 64 }),
     textField('legalRep', '法定代表人', 'Legal representative', { maxLength: 64, aliases: ['经营者', '负责人', '法人'] }),
     textField('phone', '联系电话', 'Phone', { maxLength: 32, aliases: ['电话', '手机号'], personal: true }),

@@ -10,7 +10,7 @@ export const houseKind: RecordKind = {
   fields: [
     textField('address', '地址', 'Address', { required: true, aliases: ['房屋地址'] }),
     textField('ownerName', '产权人', 'Owner', { maxLength: 64, aliases: ['房东', '业主', '房主'] }),
-    { key: 'useType', zh: '房屋用途', en: 'Use', aliases: ['用途'], type: 'enum', options: houseUses },
+    { key: 'useType', zh: '房屋用途', en: 'Use', aliases: ['用途'], type: 'enum', options: houseUses, default: 'residential' },
     { key: 'floors', zh: '层数', en: 'Floors', aliases: ['楼层数'], type: 'integer', min: 1, max: 200 },
     { ...lngField, required: true },
     { ...latField, required: true },

@@ -11,7 +11,7 @@ export const placeKind: RecordKind = {
     textField('name', '名称', 'Name', { required: true, aliases: ['场所名称'] }),
     { key: 'kind', zh: '场所类型', en: 'Kind', aliases: ['类型'], type: 'enum', options: placeKinds, required: true },
     textField('address', '地址', 'Address', { required: true }),
-    { key: 'crowded', zh: '人员密集', en: 'Crowded', aliases: ['人员密集场所'], type: 'boolean' },
+    { key: 'crowded', zh: '人员密集', en: 'Crowded', aliases: ['人员密集场所'], type: 'boolean', default: false },
     textField('contactName', '负责人', 'Contact', { maxLength: 64, aliases: ['联系人'] }),
     { ...lngField, required: true },
     { ...latField, required: true },
