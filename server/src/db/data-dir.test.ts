@@ -17,7 +17,8 @@ const tempDir = () => {
 };
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-describe('the data directory', () => {
+// Each case starts real PGlite directories (initdb) and child processes: slow on a busy 2-core machine.
+describe('the data directory', { timeout: 180_000 }, () => {
   it('refuses a second opener while the first holds it, naming the lock and the pid', async () => {
     const dir = tempDir();
     const first = await openPGlite({ dataDir: dir });
