@@ -17,8 +17,12 @@ const vendorGroups = [
     priority: 2,
     // Only the components themselves; the helpers they share stay in the base chunk.
     includeDependenciesRecursively: false,
-    test: /element-plus[\\/]es[\\/]components[\\/](table|table-column|pagination|date-picker|date-picker-panel|time-picker|time-select|tree|tree-select|select|option|checkbox|input-number|radio)[\\/]/,
+    test: /element-plus[\\/]es[\\/]components[\\/](table|table-column|pagination|date-picker|date-picker-panel|time-picker|time-select|tree|tree-select|select|option|checkbox|input-number|radio|cascader|cascader-panel)[\\/]/,
   },
+  // OpenLayers and its helpers: only the map page needs them, so they load with it.
+  { name: 'ol', priority: 1, test: /node_modules[\\/](ol|rbush|quickselect|earcut|pbf)[\\/]/ },
+  // Vant: only the residents' phone pages (/h5/…) use it.
+  { name: 'vant', priority: 1, test: /node_modules[\\/](vant|@vant)[\\/]/ },
   { name: 'element-plus', priority: 1, test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@ctrl|@popperjs|@vueuse|lodash-es|lodash-unified|dayjs|async-validator|memoize-one|normalize-wheel-es)[\\/]/ },
 ];
 

@@ -15,16 +15,20 @@ const BUCKETS = 1_000_000; // up to 10 s; slower requests land in the last bucke
 
 /**
  * Runs `processes` generator processes splitting `connections` keep-alive connections between
- * them, each hammering GET `url` for `warmupMs` (not counted) then `durationMs` (counted).
- * Resolves { ok, seconds, rps, p50, p90, p99, max, statuses, errors, sampleError, sampleBody, newSockets }.
+ * them, each hammering `url` for `warmupMs` (not counted) then `durationMs` (counted).
+ * `method` and `bodies` (JSON strings, used in turn) make it send writes; a 2xx counts as OK.
+ * With `rate` (requests per second, all processes together) the load is an open loop: requests
+ * leave on schedule whether or not earlier ones have answered, and latency counts from the
+ * scheduled moment, so a slow server cannot hide its queueing.
+ * Resolves { ok, seconds, rps, p50, p90, p95, p99, max, statuses, errors, sampleError, sampleBody, newSockets }.
  */
-export async function runLoad({ url, headers = {}, connections = 50, warmupMs = 2000, durationMs = 10_000, processes = 1, maxRequests = 5_000_000 }) {
+export async function runLoad({ url, headers = {}, connections = 50, warmupMs = 2000, durationMs = 10_000, processes = 1, maxRequests = 5_000_000, method = 'GET', bodies, rate }) {
   processes = Math.max(1, Math.min(processes, connections));
   const startAt = Date.now() + 300; // common wall-clock start so the processes measure the same window
   const parts = await Promise.all(
     Array.from({ length: processes }, (_, i) => {
       const share = Math.floor(connections / processes) + (i < connections % processes ? 1 : 0);
-      return runChild({ url, headers, connections: share, warmupMs, durationMs, startAt, maxRequests: Math.ceil(maxRequests / processes) });
+      return runChild({ url, headers, connections: share, warmupMs, durationMs, startAt, maxRequests: Math.ceil(maxRequests / processes), method, bodies, rate: rate && rate / processes });
     }),
   );
   return merge(parts);
@@ -87,6 +91,7 @@ function merge(parts) {
     rps: seconds > 0 ? ok / seconds : 0,
     p50: quantile(0.5),
     p90: quantile(0.9),
+    p95: quantile(0.95),
     p99: quantile(0.99),
     max: total ? (sorted.at(-1)[0] + 1) * BUCKET_MS : NaN,
     statuses,
@@ -99,7 +104,7 @@ function merge(parts) {
 
 // ---------------------------------------------------------------- child process side
 
-async function generate({ url, headers, connections, warmupMs, durationMs, startAt, maxRequests }) {
+async function generate({ url, headers, connections, warmupMs, durationMs, startAt, maxRequests, method = 'GET', bodies, rate }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
   const target = new URL(url);
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname)) throw new Error(`refusing to load ${target.hostname}: loopback only`);
@@ -118,12 +123,15 @@ async function generate({ url, headers, connections, warmupMs, durationMs, start
   const measureFrom = t0 + warmupMs;
   const measureTo = measureFrom + durationMs;
 
-  const once = () =>
+  const once = (scheduledAt) =>
     new Promise((resolve) => {
-      const started = performance.now();
-      const req = http.request({ hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: 'GET', agent, headers }, (res) => {
+      const started = scheduledAt ?? performance.now();
+      const body = bodies ? bodies[issued % bodies.length] : undefined;
+      const sent = body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      const req = http.request({ hostname: target.hostname, port: target.port, path: target.pathname + target.search, method, agent, headers: sent }, (res) => {
         const status = res.statusCode;
-        if (status === 200) res.resume();
+        const success = status >= 200 && status < 300;
+        if (success) res.resume();
         else {
           const chunks = [];
           res.on('data', (c) => chunks.push(c));
@@ -132,7 +140,7 @@ async function generate({ url, headers, connections, warmupMs, durationMs, start
         res.on('end', () => {
           const done = performance.now();
           statuses[status] = (statuses[status] ?? 0) + 1;
-          if (done >= measureFrom && done <= measureTo && status === 200) {
+          if (done >= measureFrom && done <= measureTo && success) {
             ok++;
             hist[Math.min(BUCKETS - 1, Math.floor((done - started) / BUCKET_MS))]++;
           }
@@ -151,7 +159,7 @@ async function generate({ url, headers, connections, warmupMs, durationMs, start
         sampleError ??= error.message;
         resolve();
       });
-      req.end();
+      req.end(body);
     });
 
   const loop = async () => {
@@ -160,7 +168,18 @@ async function generate({ url, headers, connections, warmupMs, durationMs, start
       await once();
     }
   };
-  await Promise.all(Array.from({ length: connections }, loop));
+  const openLoop = async () => {
+    const interval = 1000 / rate;
+    const inFlight = [];
+    for (let next = t0; next < measureTo && issued < maxRequests; next += interval) {
+      const wait = next - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      issued++;
+      inFlight.push(once(next));
+    }
+    await Promise.all(inFlight);
+  };
+  await (rate ? openLoop() : Promise.all(Array.from({ length: connections }, loop)));
   agent.destroy();
   const sparse = [];
   for (let i = 0; i < BUCKETS; i++) if (hist[i]) sparse.push([i, hist[i]]);

@@ -11,7 +11,9 @@ declare module 'vue-router' {
     permission?: string;
     icon?: Component;
     /** Menu group the page is listed under; absent = not in the menu or top level. */
-    group?: 'system';
+    group?: 'system' | 'eventConfig';
+    /** The menu entry to highlight when the page itself is not in the menu (an event → the event center). */
+    menuPath?: string;
     /** Open without signing in. */
     public?: boolean;
   }

@@ -124,7 +124,6 @@ function birthDate(random: Random, age: number): Date {
 }
 
 export async function seedDemoRegistry(trx: Transaction<DB>, villages: DemoVillage[], options: DemoRegistryOptions): Promise<void> {
-  const T0 = Date.now(); const C0 = process.cpuUsage(); const lap = (m: string) => console.log('SEED', m, Date.now() - T0, Math.round((process.cpuUsage(C0).user) / 1000));
   const random = seededRandom(330203103);
   const count = (n: number) => Math.max(1, Math.round(n * options.scale));
   const gridCodes = villages.flatMap((v) => v.gridCodes);
@@ -150,7 +149,6 @@ export async function seedDemoRegistry(trx: Transaction<DB>, villages: DemoVilla
     return { address: addressIn(grid), owner_name: personName(random), use_type: use, floors: random.int(1, use === 'factory' ? 4 : 6), ...pointIn(grid) };
   });
   await registryRepo.upsert(trx, houseKind, houses, rowsPerInsert);
-  lap('const houseIds = await registr');
   const houseIds = await registryRepo.housesByAddress(trx, houses.map((h) => h.address));
 
   // Households and their members, until the town has its population.
@@ -208,14 +206,10 @@ export async function seedDemoRegistry(trx: Transaction<DB>, villages: DemoVilla
       });
     }
   }
-  lap('const householdIds = await reg');
   const householdIds = await registryRepo.insertHouseholds(trx, households as Parameters<typeof registryRepo.insertHouseholds>[1]);
-  lap('await registryRepo.upsert(trx,');
   await registryRepo.upsert(trx, personKind, people.map(({ household_no, ...p }) => ({ ...p, household_id: householdIds.get(household_no)! })), rowsPerInsert);
-  lap('await registryRepo.refreshHous');
   await registryRepo.refreshHouseholdHeads(trx, [...householdIds.values()]);
 
-  lap('// Enterprises, individual');
   // Enterprises, individual businesses and shops.
   const newCreditCode = creditCodes(random);
   const enterprises = Array.from({ length: count(full.enterprises) }, () => {
@@ -229,7 +223,6 @@ export async function seedDemoRegistry(trx: Transaction<DB>, villages: DemoVilla
   });
   await registryRepo.upsert(trx, enterpriseKind, enterprises, rowsPerInsert);
 
-  lap('// Key places.');
   // Key places.
   const places = placeCounts.flatMap(([kind, n, crowded, names]) =>
     Array.from({ length: count(n) }, (_, i) => {
@@ -239,7 +232,6 @@ export async function seedDemoRegistry(trx: Transaction<DB>, villages: DemoVilla
   );
   await registryRepo.upsert(trx, placeKind, places, rowsPerInsert);
 
-  lap('// Cameras (GB');
   // Cameras (GB/T 28181: centre 33020310, industry 00, type 131/132, network 0, serial) and IoT sensors.
   const cameraCount = count(full.cameras);
   const aiCameras = new Set(Array.from({ length: count(full.aiCameras) }, (_, i) => Math.floor((i * cameraCount) / count(full.aiCameras))));
@@ -258,7 +250,6 @@ export async function seedDemoRegistry(trx: Transaction<DB>, villages: DemoVilla
     devices.push({ device_type: 'sensor', name: `${villageName.get(grid)}${sensorNames[kind]}${i + 1}`, channel_id: null, serial_no: `GL-IOT-${pad(i + 1, 5)}`, sensor_kind: kind, ai_enabled: false, status: online ? 'online' : 'offline', last_seen_at: lastSeen(online), address: addressIn(grid), ...pointIn(grid) });
   }
   await registryRepo.upsert(trx, deviceKind, devices, rowsPerInsert);
-  lap('end');
 }
 
 /**

@@ -33,6 +33,9 @@ export class FieldCipher {
   private readonly sm3MacKey: crypto.KeyObject;
   private readonly aesKey: crypto.KeyObject;
   private readonly indexKey: crypto.KeyObject;
+  /** IVs are cut from a buffer of CSPRNG output, refilled (never reused) when spent: one system call per 4,096 IVs. */
+  private ivPool = Buffer.alloc(0);
+  private ivOffset = 0;
 
   constructor(masterKey: Buffer, suite: CipherSuite = runtimeOffersSm() ? 'sm' : 'aes') {
     if (masterKey.length !== 32) throw new Error('the data key must be 32 bytes');
@@ -61,12 +64,21 @@ export class FieldCipher {
       .digest('base64url');
   }
 
+  private nextIv(size: number): Buffer {
+    if (this.ivOffset + size > this.ivPool.length) {
+      this.ivPool = crypto.randomBytes(65_536);
+      this.ivOffset = 0;
+    }
+    this.ivOffset += size;
+    return this.ivPool.subarray(this.ivOffset - size, this.ivOffset);
+  }
+
   private smMac(iv: Buffer, body: Buffer) {
     return crypto.createHmac('sm3', this.sm3MacKey).update(smPrefix).update(iv).update(body).digest();
   }
 
   private encryptSm(plain: string) {
-    const iv = crypto.randomBytes(16);
+    const iv = this.nextIv(16);
     const cipher = crypto.createCipheriv('sm4-ctr', this.sm4Key, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return smPrefix + Buffer.concat([iv, body, this.smMac(iv, body)]).toString('base64url');
@@ -84,7 +96,7 @@ export class FieldCipher {
   }
 
   private encryptAes(plain: string) {
-    const iv = crypto.randomBytes(12);
+    const iv = this.nextIv(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.aesKey, iv);
     cipher.setAAD(Buffer.from(aesPrefix));
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);

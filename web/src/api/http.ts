@@ -63,7 +63,9 @@ function withQuery(path: string, query: Query = {}): string {
 
 async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': i18n.global.locale.value };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  // A FormData body (file uploads) sets its own multipart Content-Type with the boundary.
+  const form = options.body instanceof FormData;
+  if (options.body !== undefined && !form) headers['Content-Type'] = 'application/json';
   if (unsafeMethods.has(method)) headers['X-CSRF-Token'] = hooks.csrfToken();
   let response: Response;
   try {
@@ -71,7 +73,7 @@ async function send(method: string, path: string, options: RequestOptions): Prom
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: form ? (options.body as FormData) : options.body === undefined ? undefined : JSON.stringify(options.body),
     });
   } catch {
     throw report(new ApiError(0, 'NETWORK', i18n.global.t('error.network')), options);
@@ -110,7 +112,16 @@ export const http = {
   get: <T>(path: string, query?: Query, options: Omit<RequestOptions, 'query' | 'body'> = {}) => request<T>('GET', path, { ...options, query }),
   post: <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) => request<T>('POST', path, { ...options, body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
+  delete: (path: string) => request<void>('DELETE', path),
 };
+
+/** Uploads one file as the multipart field `file`. */
+export function uploadFile<T>(path: string, file: Blob, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+  const body = new FormData();
+  body.append('file', file, file instanceof File ? file.name : 'file');
+  return request<T>('POST', path, { ...options, body });
+}
 
 /** Saves a file the server generates (exports), keeping the server's file name. */
 export async function download(path: string, query: Query = {}): Promise<void> {

@@ -1,6 +1,12 @@
 import type { Messages } from './index';
+import mapMessages from './map.en';
+import eventMessages from './events.en';
+import h5Messages from './h5.en';
 
 const en: Messages = {
+  map: mapMessages,
+  ...eventMessages,
+  ...h5Messages,
   app: {
     name: 'Gongzhi',
     latinName: '共治',

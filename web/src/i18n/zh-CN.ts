@@ -1,5 +1,12 @@
 /** Simplified Chinese, the default UI language. `en.ts` must have exactly the same keys. */
+import mapMessages from './map.zh-CN';
+import eventMessages from './events.zh-CN';
+import h5Messages from './h5.zh-CN';
+
 export default {
+  map: mapMessages,
+  ...eventMessages,
+  ...h5Messages,
   app: {
     name: '共治',
     latinName: 'Gongzhi',

@@ -1,9 +1,13 @@
 import type { RouteRecordRaw } from 'vue-router';
 import { Document, Files, HomeFilled, Key, Lock, OfficeBuilding, Location, User, UserFilled } from '@element-plus/icons-vue';
+import { MapLocation } from '@element-plus/icons-vue';
+import { eventPages, eventRoutes, h5Routes } from './event-routes';
 
 /** Pages inside the signed-in layout. The sidebar menu is built from these, in this order. */
 export const appPages: RouteRecordRaw[] = [
   { path: '', name: 'home', component: () => import('../views/HomeView.vue'), meta: { titleKey: 'menu.home', icon: HomeFilled } },
+  { path: 'map', name: 'map', component: () => import('../views/map/MapView.vue'), meta: { titleKey: 'map.title', permission: 'map:grid:read', icon: MapLocation } },
+  ...eventPages,
   {
     path: 'system/users',
     name: 'system-users',
@@ -50,11 +54,13 @@ export const appPages: RouteRecordRaw[] = [
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('../views/LoginView.vue'), meta: { public: true, titleKey: 'login.title' } },
+  ...h5Routes,
   {
     path: '/',
     component: () => import('../layout/AppLayout.vue'),
     children: [
       ...appPages,
+      ...eventRoutes,
       { path: '403', name: 'forbidden', component: () => import('../views/ForbiddenView.vue'), meta: { titleKey: 'menu.forbidden', icon: Lock } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { titleKey: 'menu.notFound' } },
     ],

@@ -111,8 +111,19 @@ export const eventsRepo = {
     return row.last_value;
   },
 
-  insertEvent(trx: Db, row: Insertable<EventTable>) {
-    return trx.insertInto('event').values(row).returningAll().executeTakeFirstOrThrow() as Promise<EventRow>;
+  /** A new event and its first history row in one statement (intake is the hot path). */
+  async insertReported(trx: Db, row: Insertable<EventTable>, report: Omit<NewHistory, 'event_id' | 'from_state' | 'to_state'>) {
+    const insert = trx.insertInto('event').values(row).returningAll();
+    const result = await sql<EventRow>`
+      WITH e AS (${insert}),
+      h AS (
+        INSERT INTO event_history (event_id, at, actor_type, actor_id, actor_name, action, from_state, to_state, file_ids, details)
+        SELECT e.id, ${report.at}, ${report.actor_type}, ${report.actor_id}, ${report.actor_name}, ${report.action}, NULL, e.state,
+          ${report.file_ids ?? []}::int[], ${JSON.stringify(report.details ?? {})}::jsonb
+        FROM e
+      )
+      SELECT * FROM e`.execute(trx);
+    return result.rows[0]!;
   },
 
   async insertHistory(trx: Db, row: NewHistory) {
@@ -172,39 +183,37 @@ export const eventsRepo = {
       const like = `%${filter.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       q = q.where((eb) => eb.or([eb('e.code', '=', filter.keyword!), eb('e.title', 'ilike', like), eb('e.address', 'ilike', like)]));
     }
-    const ordered =
-      filter.order === 'deadline'
-        ? q.orderBy(sql`e.phase_deadline ASC NULLS LAST`).orderBy('e.id')
-        : q.orderBy('e.reported_at', 'desc').orderBy('e.id', 'desc');
-    const [counted, page] = await Promise.all([
+    const byDeadline = filter.order === 'deadline';
+    const ordered = byDeadline ? q.orderBy(sql`e.phase_deadline ASC NULLS LAST`).orderBy('e.id') : q.orderBy('e.reported_at', 'desc').orderBy('e.id', 'desc');
+    const pageIds = ordered.select('e.id').limit(window.limit).offset(window.offset);
+    // The page is picked on the event table alone (index order), then joined for names and sorted again.
+    let rows = db
+      .selectFrom(pageIds.as('p'))
+      .innerJoin('event as e', 'e.id', 'p.id')
+      .leftJoin('event_category as c', 'c.code', 'e.category_code')
+      .leftJoin('organization as o', 'o.id', 'e.handling_unit_id')
+      .select(summaryColumns);
+    rows = byDeadline ? rows.orderBy(sql`e.phase_deadline ASC NULLS LAST`).orderBy('e.id') : rows.orderBy('e.reported_at', 'desc').orderBy('e.id', 'desc');
+    const [counted, items] = await Promise.all([
       db
         .selectFrom(q.select(sql`1`.as('one')).limit(countCap + 1).as('t'))
         .select(sql<number>`count(*)::int`.as('n'))
         .executeTakeFirstOrThrow(),
-      ordered.select('e.id').limit(window.limit).offset(window.offset).execute(),
+      rows.execute(),
     ]);
-    const ids = page.map((r) => r.id);
-    const rows = ids.length === 0 ? [] : await this.summaries(db, ids);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return { total: Math.min(counted.n, countCap), capped: counted.n > countCap, items: ids.map((id) => byId.get(id)!) };
+    return { total: Math.min(counted.n, countCap), capped: counted.n > countCap, items };
   },
 
-  summaries(db: Db, ids: number[]) {
-    return db
-      .selectFrom('event as e')
-      .leftJoin('event_category as c', 'c.code', 'e.category_code')
-      .leftJoin('organization as o', 'o.id', 'e.handling_unit_id')
-      .select(summaryColumns)
-      .where('e.id', 'in', ids)
-      .execute();
-  },
-
-  names(db: Db, row: Pick<EventRow, 'category_code' | 'handling_unit_id' | 'co_unit_ids' | 'division_code'>) {
-    return Promise.all([
-      row.category_code ? db.selectFrom('event_category').select('minor_name').where('code', '=', row.category_code).executeTakeFirst() : undefined,
-      this.organizations(db, [row.handling_unit_id, ...row.co_unit_ids].filter((id): id is number => id !== null)),
-      db.selectFrom('division').select('name').where('code', '=', row.division_code).executeTakeFirst(),
-    ]).then(([category, units, division]) => ({ categoryName: category?.minor_name ?? null, units, divisionName: division?.name ?? null }));
+  /** The names an event view shows, in one round trip (unit names only when it has units). */
+  async names(db: Db, row: Pick<EventRow, 'category_code' | 'handling_unit_id' | 'co_unit_ids' | 'division_code'>) {
+    const unitIds = [row.handling_unit_id, ...row.co_unit_ids].filter((id): id is number => id !== null);
+    const [labels, units] = await Promise.all([
+      sql<{ category: string | null; division: string | null }>`SELECT
+          (SELECT minor_name FROM event_category WHERE code = ${row.category_code}) AS category,
+          (SELECT name FROM division WHERE code = ${row.division_code}) AS division`.execute(db),
+      this.organizations(db, unitIds),
+    ]);
+    return { categoryName: labels.rows[0]?.category ?? null, divisionName: labels.rows[0]?.division ?? null, units };
   },
 
   timeline(db: Db, eventId: number) {

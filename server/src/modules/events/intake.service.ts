@@ -6,7 +6,8 @@ import { runCommand } from '../../http/command.ts';
 import { pointToWgs84, type PointInput } from '../../gis/coordinates.ts';
 import { maskPhone } from '../../privacy/masking.ts';
 import { parsePhone } from '../registry/validators/phone.ts';
-import type { EventSource, EventHistoryTable, Urgency } from './events.tables.ts';
+import type { Insertable } from 'kysely';
+import type { EventHistoryTable, EventSource, EventTable, Urgency } from './events.tables.ts';
 import { eventsRepo } from './events.repo.ts';
 import { phaseDeadline, phaseOf, type EventRow } from './event-effects.ts';
 import { attachPhotos, checkPhotos, claimsOf, uploaderOf, type PhotoClaim, type UploadSource } from './event-files.ts';
@@ -80,49 +81,40 @@ export async function intake(request: FastifyRequest, report: Report, reporter: 
   const code = caseCode(town, day, await eventsRepo.nextSequence(app.db, town, day));
   const at = new Date(now);
 
+  const row: Insertable<EventTable> = {
+    code,
+    source: report.source,
+    source_ref: report.sourceRef ?? null,
+    idempotency_key: report.idempotencyKey ?? null,
+    category_code: category.code,
+    title: report.title ?? defaultTitle(category.minor_name, report.address ?? ''),
+    description: report.description,
+    address: report.address ?? '',
+    lng: point?.[0] ?? null,
+    lat: point?.[1] ?? null,
+    grid_code: grid?.unitGridCode ?? null,
+    division_code: divisionCode,
+    urgency: report.urgency ?? 'normal',
+    reporter_name: report.reporterName ?? null,
+    reporter_phone: phone?.cipher ?? null,
+    reporter_phone_idx: phone?.index ?? null,
+    reporter_phone_masked: phone?.masked ?? null,
+    reporter_user_id: reporter.userId,
+    follow_token_hash: reporter.followTokenHash ?? null,
+    state,
+    phase,
+    phase_started_at: at,
+    phase_deadline: phaseDeadline(calendar, phase, now, limits),
+    reported_at: at,
+    created_at: at,
+    updated_at: at,
+  };
+  const details = { source: report.source, ...(grid ? { gridCode: grid.unitGridCode } : { placement: 'pending' }) };
+
   try {
     const event = await runCommand(request, async (trx, audit) => {
       const photoIds = await checkPhotos(trx, report.photos ?? [], reporter.uploads, reporter.fields.photos);
-      const event = await eventsRepo.insertEvent(trx, {
-        code,
-        source: report.source,
-        source_ref: report.sourceRef ?? null,
-        idempotency_key: report.idempotencyKey ?? null,
-        category_code: category.code,
-        title: report.title ?? defaultTitle(category.minor_name, report.address ?? ''),
-        description: report.description,
-        address: report.address ?? '',
-        lng: point?.[0] ?? null,
-        lat: point?.[1] ?? null,
-        grid_code: grid?.unitGridCode ?? null,
-        division_code: divisionCode,
-        urgency: report.urgency ?? 'normal',
-        reporter_name: report.reporterName ?? null,
-        reporter_phone: phone?.cipher ?? null,
-        reporter_phone_idx: phone?.index ?? null,
-        reporter_phone_masked: phone?.masked ?? null,
-        reporter_user_id: reporter.userId,
-        follow_token_hash: reporter.followTokenHash ?? null,
-        state,
-        phase,
-        phase_started_at: at,
-        phase_deadline: phaseDeadline(calendar, phase, now, limits),
-        reported_at: at,
-        created_at: at,
-        updated_at: at,
-      });
-      await eventsRepo.insertHistory(trx, {
-        event_id: event.id,
-        at,
-        actor_type: reporter.actorType,
-        actor_id: reporter.actorId,
-        actor_name: reporter.actorName,
-        action: 'report',
-        from_state: null,
-        to_state: state,
-        file_ids: photoIds,
-        details: { source: report.source, ...(grid ? { gridCode: grid.unitGridCode } : { placement: 'pending' }) },
-      });
+      const event = await eventsRepo.insertReported(trx, row, { at, actor_type: reporter.actorType, actor_id: reporter.actorId, actor_name: reporter.actorName, action: 'report', file_ids: photoIds, details });
       await attachPhotos(trx, photoIds, event.id, divisionCode);
       audit({ action: 'event:case:create', entityType: 'event', entityId: event.id, divisionCode, after: { code, source: report.source, category_code: category.code, state, division_code: divisionCode, photos: photoIds } });
       return event;

@@ -71,6 +71,37 @@ const naturalKeySql: Record<Entity, string> = {
   device: 'r.device_key',
 };
 
+/** Column types for `unnest` (everything else is text). */
+const columnTypes: Record<string, string> = {
+  lng: 'float8',
+  lat: 'float8',
+  household_id: 'int4',
+  house_id: 'int4',
+  floors: 'int4',
+  birth_date: 'date',
+  crowded: 'bool',
+  ai_enabled: 'bool',
+  last_seen_at: 'timestamptz',
+};
+
+/** One value of a column array: tags (text[]) as an array literal, since unnest cannot take ragged rows. */
+function columnValue(column: string, value: unknown) {
+  if (column === 'tags') return `{${(value as string[]).map((t) => `"${t.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+  if (value instanceof Date) return value.toISOString();
+  return value ?? null;
+}
+
+/**
+ * INSERT … SELECT FROM unnest(one array per column): a batch travels as a few parameters instead of
+ * one per value, which is what makes 50,000-row imports quick.
+ */
+function insertFromArrays(table: RegistryTableName, columns: string[], rows: Row[]) {
+  const names = sql.join(columns.map((c) => sql.ref(c)));
+  const arrays = sql.join(columns.map((c) => sql`${rows.map((r) => columnValue(c, r[c]))}::${sql.raw(columnTypes[c] ?? 'text')}[]`));
+  const values = sql.join(columns.map((c) => (c === 'tags' ? sql`u.tags::text[]` : sql.ref(`u.${c}`))));
+  return sql`INSERT INTO ${sql.table(table)} (${names}) SELECT ${values} FROM unnest(${arrays}) AS u(${names})`;
+}
+
 const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** A keyword the service recognised as an ID number or phone: matched exactly through its blind index. */
@@ -149,13 +180,22 @@ export class RegistryRepository {
     return this.filtered(db, kind, scope, {}).selectAll('r').where('r.id', '=', id).executeTakeFirst();
   }
 
-  /** Map points: id, position, grid and the kind's map columns; one more than `limit` tells of truncation. */
+  /**
+   * Map points: id, position, grid and the kind's map columns; one more than `limit` tells of truncation.
+   * The rows travel as one JSON text built by the database: for thousands of points that is several
+   * times faster than one result row each (notably on PGlite, whose row decoding dominates).
+   */
   async points(db: Db, kind: RecordKind, scope: DataScope, filter: RecordFilter, limit: number): Promise<Row[]> {
-    return this.filtered(db, kind, scope, filter)
-      .select(['r.id', 'r.lng', 'r.lat', 'r.grid_code', ...mapColumns[kind.entity]])
+    const names = ['id', 'lng', 'lat', 'grid_code', ...mapColumns[kind.entity].map((c) => c.slice(2))];
+    const inner = this.filtered(db, kind, scope, filter)
+      .select(names.map((n) => `r.${n}`))
       .orderBy('r.id')
-      .limit(limit + 1)
-      .execute();
+      .limit(limit + 1);
+    const { points } = await untyped(db)
+      .selectFrom(inner.as('p'))
+      .select(sql<string>`coalesce(json_agg(json_build_array(${sql.join(names.map((n) => sql.ref(`p.${n}`)))}) ORDER BY p.id), '[]')::text`.as('points'))
+      .executeTakeFirstOrThrow();
+    return (JSON.parse(points) as unknown[][]).map((values) => Object.fromEntries(names.map((n, i) => [n, values[i]])));
   }
 
   async nearest(db: Db, kind: RecordKind, scope: DataScope, point: LngLat, options: { type?: string; limit: number; withinMetres?: number }): Promise<Row[]> {
@@ -181,7 +221,7 @@ export class RegistryRepository {
       const batch = keys.slice(i, i + 1000);
       const rows = await this.from(db, kind.table)
         .select([sql<string>`${keySql}`.as('key'), 'r.id', 'r.division_code'])
-        .where(sql<SqlBool>`${keySql} IN (${sql.join(batch)})`)
+        .where(sql<SqlBool>`${keySql} = ANY(${batch}::text[])`)
         .execute();
       for (const row of rows as { key: string; id: number; division_code: string }[]) found.set(row.key, { id: row.id, division_code: row.division_code });
     }
@@ -203,16 +243,13 @@ export class RegistryRepository {
    */
   async upsert(db: Db, kind: RecordKind, rows: Row[], batchSize: number) {
     if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!);
     const keyColumns = new Set<string>(kind.naturalKey.columns);
-    const updated = Object.keys(rows[0]!).filter((c) => !keyColumns.has(c));
+    const set = sql.join([...columns.filter((c) => !keyColumns.has(c)).map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`), sql`updated_at = now()`]);
     for (let i = 0; i < rows.length; i += batchSize) {
-      await untyped(db)
-        .insertInto(kind.table)
-        .values(rows.slice(i, i + batchSize))
-        .onConflict((oc) =>
-          oc.columns([...kind.naturalKey.columns]).doUpdateSet(Object.fromEntries([...updated.map((c) => [c, sql.ref(`excluded.${c}`)]), ['updated_at', sql`now()`]])),
-        )
-        .execute();
+      await sql`
+        ${insertFromArrays(kind.table, columns, rows.slice(i, i + batchSize))}
+        ON CONFLICT (${sql.join(kind.naturalKey.columns.map((c) => sql.ref(c)))}) DO UPDATE SET ${set}`.execute(db);
     }
   }
 
@@ -228,7 +265,7 @@ export class RegistryRepository {
   async housesByAddress(db: Db, addresses: string[]) {
     const found = new Map<string, { id: number; lng: number; lat: number; grid_code: string; division_code: string }>();
     for (let i = 0; i < addresses.length; i += 1000) {
-      const rows = await db.selectFrom('house').select(['id', 'address', 'lng', 'lat', 'grid_code', 'division_code']).where('address', 'in', addresses.slice(i, i + 1000)).execute();
+      const rows = await db.selectFrom('house').select(['id', 'address', 'lng', 'lat', 'grid_code', 'division_code']).where(sql<SqlBool>`address = ANY(${addresses.slice(i, i + 1000)}::text[])`).execute();
       for (const row of rows) found.set(row.address, row);
     }
     return found;
@@ -237,7 +274,7 @@ export class RegistryRepository {
   async householdsByNo(db: Db, numbers: string[]) {
     const found = new Map<string, { id: number; division_code: string }>();
     for (let i = 0; i < numbers.length; i += 1000) {
-      const rows = await db.selectFrom('household').select(['id', 'household_no', 'division_code']).where('household_no', 'in', numbers.slice(i, i + 1000)).execute();
+      const rows = await db.selectFrom('household').select(['id', 'household_no', 'division_code']).where(sql<SqlBool>`household_no = ANY(${numbers.slice(i, i + 1000)}::text[])`).execute();
       for (const row of rows) found.set(row.household_no, row);
     }
     return found;
@@ -245,9 +282,11 @@ export class RegistryRepository {
 
   async insertHouseholds(db: Db, rows: { household_no: string; address: string | null; house_id: number | null; lng: number; lat: number; grid_code: string; division_code: string }[]) {
     const ids = new Map<string, number>();
+    if (rows.length === 0) return ids;
+    const columns = Object.keys(rows[0]!);
     for (let i = 0; i < rows.length; i += 1000) {
-      const inserted = await db.insertInto('household').values(rows.slice(i, i + 1000)).returning(['id', 'household_no']).execute();
-      for (const row of inserted) ids.set(row.household_no, row.id);
+      const inserted = await sql<{ id: number; household_no: string }>`${insertFromArrays('household', columns, rows.slice(i, i + 1000))} RETURNING id, household_no`.execute(db);
+      for (const row of inserted.rows) ids.set(row.household_no, row.id);
     }
     return ids;
   }
@@ -258,13 +297,21 @@ export class RegistryRepository {
    * or stopped being the head.
    */
   async refreshHouseholdHeads(db: Db, householdIds: number[]) {
-    const head = sql`(SELECT p.id FROM person p WHERE p.household_id = h.id AND p.relation = 'head' ORDER BY p.id LIMIT 1)`;
-    for (let i = 0; i < householdIds.length; i += 1000) {
-      await sql`UPDATE household h SET head_person_id = ${head} WHERE h.id IN (${sql.join(householdIds.slice(i, i + 1000))})`.execute(db);
-    }
+    const stale = await sql<{ id: number }>`
+      SELECT h.id FROM household h JOIN person p ON p.id = h.head_person_id
+      WHERE p.household_id IS DISTINCT FROM h.id OR p.relation IS DISTINCT FROM 'head'`.execute(db);
+    const ids = [...new Set([...householdIds, ...stale.rows.map((r) => r.id)])];
+    if (ids.length === 0) return;
+    // Set-based (one join) rather than a subquery per household: a tenth of the time for a town's worth.
     await sql`
-      UPDATE household h SET head_person_id = ${head}
-      WHERE EXISTS (SELECT 1 FROM person p WHERE p.id = h.head_person_id AND (p.household_id IS DISTINCT FROM h.id OR p.relation IS DISTINCT FROM 'head'))`.execute(db);
+      WITH heads AS (
+        SELECT DISTINCT ON (p.household_id) p.household_id, p.id FROM person p
+        WHERE p.relation = 'head' AND p.household_id = ANY(${ids}::int4[])
+        ORDER BY p.household_id, p.id
+      )
+      UPDATE household h SET head_person_id = heads.id
+      FROM unnest(${ids}::int4[]) AS t(id) LEFT JOIN heads ON heads.household_id = t.id
+      WHERE h.id = t.id AND h.head_person_id IS DISTINCT FROM heads.id`.execute(db);
   }
 
   /** Divisions of one level within every given prefix (scope, filter), for per-area statistics. */

@@ -1,0 +1,16 @@
+import { openPGlite } from '/work/main/server/src/db/database.ts';
+import { migrateToLatest } from '/work/main/server/src/db/migrate.ts';
+import { ensureBaseData } from '/work/main/server/src/demo/base-data.ts';
+import { seedDemoTown } from '/work/main/server/src/demo/demo-town.ts';
+import { FieldCipher } from '/work/main/server/src/privacy/field-cipher.ts';
+import { generateEvents } from '/work/main/bench/lib/event-data.js';
+import { sql } from 'kysely';
+const database = await openPGlite({ dataDir: '/tmp/gz/gen' });
+await migrateToLatest(database.db);
+await ensureBaseData(database.db);
+await seedDemoTown(database.db, { scale: 1 / 50, cipher: new FieldCipher(Buffer.alloc(32, 1)) });
+const t = Date.now();
+await generateEvents(database.db, { count: Number(process.argv[2]), townCode: '330203103', onProgress: (n) => console.log(n, Date.now() - t) });
+console.log((await sql`select state, count(*)::int from event group by 1`.execute(database.db)).rows);
+console.log((await sql`select count(*)::int from event_history`.execute(database.db)).rows);
+await database.close();

@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import { buildApp } from '/work/main/server/src/app.ts';
+import { loadConfig } from '/work/main/server/src/config.ts';
+import { openPGlite } from '/work/main/server/src/db/database.ts';
+import { migrateToLatest } from '/work/main/server/src/db/migrate.ts';
+import { ensureBaseData } from '/work/main/server/src/demo/base-data.ts';
+import { seedDemoTown, demoPassword } from '/work/main/server/src/demo/demo-town.ts';
+import { FieldCipher } from '/work/main/server/src/privacy/field-cipher.ts';
+process.env.GONGZHI_DATA_KEY = Buffer.alloc(32, 'k').toString('base64');
+const dir = '/tmp/gz/prof'; fs.rmSync(dir, { recursive: true, force: true });
+const database = await openPGlite(process.argv[2] === 'file' ? { dataDir: dir } : {});
+await migrateToLatest(database.db); await ensureBaseData(database.db);
+await seedDemoTown(database.db, { scale: 1 / 50, cipher: new FieldCipher(Buffer.alloc(32, 'k')) });
+// count queries
+const pg = database.pglite!;
+const origQuery = pg.query.bind(pg); let n = 0; let qt = 0;
+(pg as any).query = async (...a: any[]) => { n++; const t = performance.now(); try { return await origQuery(...a); } finally { qt += performance.now() - t; } };
+const origTx = pg.transaction.bind(pg); (pg as any).transaction = async (...a: any[]) => { n++; return origTx(...a); };
+const app = await buildApp({ config: loadConfig({ dataDir: dir, logLevel: 'silent' }), database, logger: false });
+await app.ready();
+const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'command', password: demoPassword } });
+const headers = { cookie: `gz_session=${login.cookies.find((c) => c.name === 'gz_session')!.value}`, 'x-csrf-token': login.json().csrfToken };
+const body = { source: 'hotline', categoryCode: 'E0505', description: 'x', location: { lng: 121.45, lat: 29.85 }, ...(process.argv[3] === 'nophone' ? {} : { reporter: { name: '压测', phone: '13800138000' } }) };
+for (let i = 0; i < 50; i++) await app.inject({ method: 'POST', url: '/api/events', payload: body, headers });
+n = 0; qt = 0;
+const t = performance.now();
+const N = 300;
+for (let i = 0; i < N; i++) { const r = await app.inject({ method: 'POST', url: '/api/events', payload: body, headers }); if (r.statusCode !== 201) { console.log(r.body); break; } }
+const el = performance.now() - t;
+console.log('per intake ms', (el / N).toFixed(2), 'queries/intake', (n / N).toFixed(1), 'query ms/intake', (qt / N).toFixed(2));
+n = 0; qt = 0;
+const t2 = performance.now();
+for (let i = 0; i < N; i++) await app.inject({ method: 'GET', url: '/api/events?queue=handle&pageSize=20', headers });
+console.log('per page ms', ((performance.now() - t2) / N).toFixed(2), 'queries', (n / N).toFixed(1), 'query ms', (qt / N).toFixed(2));
+await app.close(); await database.close();

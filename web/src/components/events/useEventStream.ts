@@ -1,0 +1,36 @@
+import { onBeforeUnmount, onMounted } from 'vue';
+
+/**
+ * Calls `onChange` (at most once a second, with the ids seen) when events in my scope are created or change, from the
+ * server's live stream (/api/stream): a command center's queue must not wait for a manual refresh.
+ */
+export function useEventStream(onChange: (ids: number[]) => void) {
+  let source: EventSource | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let pending: number[] = [];
+
+  function receive(message: MessageEvent<string>) {
+    try {
+      pending.push((JSON.parse(message.data) as { id: number }).id);
+    } catch {
+      return;
+    }
+    if (timer) return;
+    timer = setTimeout(() => {
+      const batch = pending;
+      pending = [];
+      timer = undefined;
+      onChange(batch);
+    }, 1000);
+  }
+
+  onMounted(() => {
+    source = new EventSource('/api/stream', { withCredentials: true });
+    source.addEventListener('event.created', receive);
+    source.addEventListener('event.changed', receive);
+  });
+  onBeforeUnmount(() => {
+    source?.close();
+    clearTimeout(timer);
+  });
+}

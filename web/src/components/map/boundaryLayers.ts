@@ -1,0 +1,174 @@
+import type Feature from 'ol/Feature';
+import type { Geometry } from 'ol/geom';
+import GeoJSON from 'ol/format/GeoJSON';
+import VectorLayer from 'ol/layer/Vector';
+import VectorSource from 'ol/source/Vector';
+import { createEmpty, extend, isEmpty, type Extent } from 'ol/extent';
+import { Fill, Stroke, Style, Text } from 'ol/style';
+import type { FeatureLike } from 'ol/Feature';
+import type { BoundaryCollection, BoundaryLevel, BoundaryProperties } from '../../api/map';
+
+export const boundaryLevels: BoundaryLevel[] = ['town', 'village', 'grid'];
+
+/** Below these resolutions (metres per pixel) grids and their names are drawn everywhere, not only in the chosen village. */
+const gridsEverywhere = 9;
+const gridNames = 2.2;
+const villageNames = 45;
+
+const ink = '#1f4e9c';
+const format = new GeoJSON();
+const labelFont = '12px -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
+
+// Areas need a fill, however faint, to answer clicks and hovers anywhere inside them.
+const clickable = new Fill({ color: 'rgba(255, 255, 255, 0.01)' });
+const hoverFill = new Fill({ color: 'rgba(31, 78, 156, 0.09)' });
+const townLine = [new Style({ stroke: new Stroke({ color: 'rgba(31, 78, 156, 0.16)', width: 9 }) }), new Style({ stroke: new Stroke({ color: ink, width: 2.4 }) })];
+const town = {
+  paper: new Style({ fill: new Fill({ color: 'rgba(255, 255, 255, 0.55)' }) }),
+  line: [new Style({ fill: clickable }), ...townLine],
+  hovered: [new Style({ fill: hoverFill }), ...townLine],
+};
+const villageLine = new Stroke({ color: '#6f87b3', width: 1.2 });
+const gridLine = new Stroke({ color: 'rgba(31, 78, 156, 0.45)', width: 0.8, lineDash: [4, 3] });
+const selectedFill = new Fill({ color: 'rgba(31, 78, 156, 0.05)' });
+const strongLine = new Stroke({ color: ink, width: 2.2 });
+
+function label(text: string, size: 'village' | 'grid') {
+  return new Text({
+    text,
+    font: size === 'village' ? `600 ${labelFont}` : labelFont,
+    fill: new Fill({ color: size === 'village' ? '#33435e' : '#52627a' }),
+    stroke: new Stroke({ color: 'rgba(255, 255, 255, 0.92)', width: 3 }),
+    overflow: size === 'village',
+  });
+}
+
+/**
+ * The town, village and unit-grid outlines: calm by default (the town outline strong, villages medium
+ * with names, grids thin and dashed), the chosen area outlined and the area under the pointer tinted.
+ */
+export class BoundaryLayers {
+  readonly sources: Record<BoundaryLevel, VectorSource<Feature<Geometry>>> = {
+    town: new VectorSource(),
+    village: new VectorSource(),
+    grid: new VectorSource(),
+  };
+  private selected = '';
+  private hovered = '';
+  private readonly layersByLevel: Record<BoundaryLevel, VectorLayer<VectorSource<Feature<Geometry>>>>;
+  readonly layers: VectorLayer<VectorSource<Feature<Geometry>>>[];
+
+  constructor() {
+    const paper = new VectorLayer({ source: this.sources.town, style: town.paper, zIndex: 1 });
+    const grid = new VectorLayer({ source: this.sources.grid, style: (f, r) => this.gridStyle(f, r), zIndex: 2, declutter: 'grid' });
+    const village = new VectorLayer({ source: this.sources.village, style: (f, r) => this.villageStyle(f, r), zIndex: 3, declutter: 'village' });
+    const townLine = new VectorLayer({ source: this.sources.town, style: (f) => this.townStyle(f), zIndex: 4 });
+    this.layersByLevel = { town: townLine, village, grid };
+    this.layers = [paper, grid, village, townLine];
+  }
+
+  setData(level: BoundaryLevel, collection: BoundaryCollection) {
+    const features = format.readFeatures(collection, { dataProjection: collection.crs, featureProjection: 'EPSG:3857' });
+    this.sources[level].clear(true);
+    this.sources[level].addFeatures(features);
+  }
+
+  count(level: BoundaryLevel): number {
+    return this.sources[level].getFeatures().length;
+  }
+
+  properties(code: string): BoundaryProperties | undefined {
+    return this.feature(code)?.getProperties() as BoundaryProperties | undefined;
+  }
+
+  /** Outlines one level below `code`, in code order. */
+  children(code: string): BoundaryProperties[] {
+    const level = childLevel(code);
+    if (!level) return [];
+    return this.sources[level]
+      .getFeatures()
+      .map((f) => f.getProperties() as BoundaryProperties)
+      .filter((p) => p.code.startsWith(code))
+      .sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  /** The area's own outline, or (for a county, which has none) everything drawn inside it. */
+  extentOf(code: string): Extent | null {
+    const own = this.feature(code)?.getGeometry()?.getExtent();
+    if (own) return own;
+    for (const level of boundaryLevels) {
+      const extent = createEmpty();
+      for (const f of this.sources[level].getFeatures()) if ((f.get('code') as string).startsWith(code)) extend(extent, f.getGeometry()!.getExtent());
+      if (!isEmpty(extent)) return extent;
+    }
+    return null;
+  }
+
+  setSelected(code: string) {
+    this.selected = code;
+    this.redraw();
+  }
+
+  setHovered(code: string) {
+    if (code === this.hovered) return;
+    this.hovered = code;
+    this.redraw();
+  }
+
+  setShown(level: 'village' | 'grid', shown: boolean) {
+    this.layersByLevel[level].setVisible(shown);
+  }
+
+  isBoundaryLayer(layer: unknown): boolean {
+    return (Object.values(this.layersByLevel) as unknown[]).includes(layer);
+  }
+
+  private feature(code: string) {
+    const level = levelOf(code);
+    return level ? this.sources[level].getFeatureById(code) : null;
+  }
+
+  private redraw() {
+    for (const layer of Object.values(this.layersByLevel)) layer.changed();
+  }
+
+  private townStyle(feature: FeatureLike) {
+    return feature.get('code') === this.hovered ? town.hovered : town.line;
+  }
+
+  private villageStyle(feature: FeatureLike, resolution: number) {
+    const code = feature.get('code') as string;
+    const chosen = code === this.selected;
+    const hovered = code === this.hovered;
+    return new Style({
+      fill: hovered ? hoverFill : chosen ? selectedFill : clickable,
+      stroke: chosen || hovered ? strongLine : villageLine,
+      text: resolution < villageNames ? label(feature.get('name') as string, 'village') : undefined,
+      zIndex: chosen || hovered ? 1 : 0,
+    });
+  }
+
+  private gridStyle(feature: FeatureLike, resolution: number) {
+    const code = feature.get('code') as string;
+    // Grids of the chosen village (or the chosen grid's village) are always drawn; others only up close.
+    const inFocus = this.selected.length >= 12 && code.startsWith(this.selected.slice(0, 12));
+    if (!inFocus && resolution >= gridsEverywhere) return undefined;
+    const chosen = code === this.selected;
+    const hovered = code === this.hovered;
+    return new Style({
+      fill: hovered ? hoverFill : chosen ? selectedFill : clickable,
+      stroke: chosen || hovered ? strongLine : gridLine,
+      text: resolution < gridNames || (inFocus && resolution < gridNames * 3) ? label(feature.get('name') as string, 'grid') : undefined,
+      zIndex: chosen || hovered ? 1 : 0,
+    });
+  }
+}
+
+/** Division codes: 6 digits county, 9 town, 12 village, 14 unit grid. */
+export function levelOf(code: string): BoundaryLevel | null {
+  return code.length === 9 ? 'town' : code.length === 12 ? 'village' : code.length === 14 ? 'grid' : null;
+}
+
+export function childLevel(code: string): BoundaryLevel | null {
+  return code.length === 6 ? 'town' : code.length === 9 ? 'village' : code.length === 12 ? 'grid' : null;
+}
