@@ -109,7 +109,8 @@ describe('the event loop, from a resident report to closure', () => {
     await phone.locator('[data-test="h5-locate"]').click();
     await phone.locator('[data-test="h5-located"]').waitFor();
     await phone.locator('[data-test="h5-submit"]:not([disabled])').waitFor();
-    await phone.screenshot({ path: path.join(screenshots, 'h5-report.png'), fullPage: true });
+    await phone.evaluate(() => window.scrollTo(0, 0));
+    await phone.screenshot({ path: path.join(screenshots, 'h5-report.png') });
     await phone.locator('[data-test="h5-submit"]').click();
     const code = (await phone.locator('[data-test="h5-code"]').textContent())!.trim();
     expect(code).toMatch(/^\d{9}-\d{8}-\d{5}$/);
@@ -163,6 +164,6 @@ describe('the event loop, from a resident report to closure', () => {
     // ---- the resident sees it closed
     await phone.goto(trackUrl);
     await phone.locator('[data-test="h5-stage"]', { hasText: '结案' }).waitFor();
-    await phone.screenshot({ path: path.join(screenshots, 'h5-track.png'), fullPage: true });
+    await phone.screenshot({ path: path.join(screenshots, 'h5-track.png') });
   }, 180_000);
 });

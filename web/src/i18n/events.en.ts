@@ -6,7 +6,7 @@ const en: typeof zhCN = {
     menu: {
       center: 'Event center',
       config: 'Event config',
-      categories: 'Categories & standards',
+      categories: 'Categories',
       calendar: 'Work calendar',
       routing: 'Dispatch rules',
     },
@@ -97,8 +97,8 @@ const en: typeof zhCN = {
       natural_day: 'calendar days',
     },
     crs: {
-      WGS84: 'WGS84 (GPS, Tianditu)',
-      GCJ02: 'GCJ-02 (AMap, Tencent)',
+      WGS84: 'WGS84 (GPS)',
+      GCJ02: 'GCJ-02 (AMap)',
       BD09: 'BD-09 (Baidu)',
     },
     time: {

@@ -95,8 +95,8 @@ export default {
       natural_day: '自然日',
     },
     crs: {
-      WGS84: 'WGS84（GPS/天地图）',
-      GCJ02: 'GCJ-02（高德/腾讯）',
+      WGS84: 'WGS84（GPS）',
+      GCJ02: 'GCJ-02（高德）',
       BD09: 'BD-09（百度）',
     },
     time: {

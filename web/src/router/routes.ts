@@ -1,5 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router';
-import { Document, Files, HomeFilled, Key, Lock, OfficeBuilding, Location, User, UserFilled } from '@element-plus/icons-vue';
+import { Document, Files, HomeFilled, Key, Lock, OfficeBuilding, Location, Setting, Tools, User, UserFilled } from '@element-plus/icons-vue';
 import { MapLocation } from '@element-plus/icons-vue';
 import { eventPages, eventRoutes, h5Routes } from './event-routes';
 
@@ -51,6 +51,12 @@ export const appPages: RouteRecordRaw[] = [
     meta: { titleKey: 'menu.loginLog', permission: 'system:login-log:read', icon: Files, group: 'system' },
   },
 ];
+
+/** Sidebar sub-menus (a page's `meta.group`), in this order; also the breadcrumb's middle step. */
+export const menuGroups = [
+  { name: 'eventConfig', titleKey: 'events.menu.config', icon: Tools },
+  { name: 'system', titleKey: 'menu.system', icon: Setting },
+] as const;
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('../views/LoginView.vue'), meta: { public: true, titleKey: 'login.title' } },

@@ -148,6 +148,12 @@ export class BoundaryLayers {
     });
   }
 
+  /** "薛家村第3网格" is drawn as "第3网格": the village is named on the map already, and short labels fit small grids. */
+  private gridLabel(code: string, name: string): string {
+    const village = this.sources.village.getFeatureById(code.slice(0, 12))?.get('name') as string | undefined;
+    return village && name.startsWith(village) && name.length > village.length ? name.slice(village.length) : name;
+  }
+
   private gridStyle(feature: FeatureLike, resolution: number) {
     const code = feature.get('code') as string;
     // Grids of the chosen village (or the chosen grid's village) are always drawn; others only up close.
@@ -158,7 +164,7 @@ export class BoundaryLayers {
     return new Style({
       fill: hovered ? hoverFill : chosen ? selectedFill : clickable,
       stroke: chosen || hovered ? strongLine : gridLine,
-      text: resolution < gridNames || (inFocus && resolution < gridNames * 3) ? label(feature.get('name') as string, 'grid') : undefined,
+      text: resolution < gridNames || (inFocus && resolution < gridNames * 3) ? label(this.gridLabel(code, feature.get('name') as string), 'grid') : undefined,
       zIndex: chosen || hovered ? 1 : 0,
     });
   }

@@ -43,9 +43,7 @@ const batchSize = (columns: number) => Math.max(100, Math.min(1000, Math.floor(6
 export async function importRecords(request: FastifyRequest, kind: RecordKind, file: { bytes: Buffer; filename: string }, options: { mode?: ImportMode; crs?: InputCrs; mapping?: string }): Promise<ImportReport> {
   const actor = actorOf(request);
   const mode = options.mode ?? 'all-or-nothing';
-  const T=Date.now(); const C=process.cpuUsage(); const lap=(m:string)=>console.log('LAP',m,Date.now()-T,Math.round(process.cpuUsage(C).user/1000));
   const table = await readTable(file.bytes, request.server.config.importMaxRows);
-  lap('read');
   const mapping = mapColumns(kind, table.headers, parseMappingOverride(options.mapping));
 
   const cellIssues: FieldIssue[][] = [];
@@ -59,7 +57,6 @@ export async function importRecords(request: FastifyRequest, kind: RecordKind, f
     }
     return { row, input };
   });
-  lap('cells');
   // Validation, encryption and grid lookup run before the transaction: on PGlite a transaction holds the database.
   const drafts = draftRecords(kind, inputs, { ctx: await buildContext(request), crs: options.crs ?? 'WGS84', locator: request.server.grids, create: true });
   drafts.forEach((draft, i) => {
@@ -68,10 +65,8 @@ export async function importRecords(request: FastifyRequest, kind: RecordKind, f
     draft.issues = [...cellIssues[i]!, ...draft.issues.filter((issue) => !unreadable.has(issue.field))];
   });
 
-  lap('drafts');
   return runCommand(request, async (trx, audit) => {
     const resolution = await resolveDrafts(trx, registryRepo, kind, drafts, actor.scope, true);
-    lap('resolve');
     const valid = drafts.filter((d) => d.issues.length === 0);
     const { errors, truncated } = rowErrors(drafts, mapping, actor.locale);
     const updated = valid.filter((d) => d.key !== null && resolution.existing.has(d.key)).length;
@@ -88,12 +83,9 @@ export async function importRecords(request: FastifyRequest, kind: RecordKind, f
     if (report.rejected > 0 && mode === 'all-or-nothing') throw new ImportRejected({ ...report, inserted: 0, updated: 0 });
 
     if (kind.entity === 'person') await attachHouseholds(trx, registryRepo, valid, resolution.households);
-    lap('households');
     const rows = valid.map((d) => d.values);
     await registryRepo.upsert(trx, kind, rows, batchSize(rows[0] ? Object.keys(rows[0]).length : 1));
-    lap('upsert');
     if (kind.entity === 'person') await registryRepo.refreshHouseholdHeads(trx, householdsTouched(valid));
-    lap('heads');
     audit({
       action: `registry:${kind.entity}:import`,
       entityType: kind.entity,

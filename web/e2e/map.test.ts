@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, login } from './browser.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const screenshots = path.join(root, 'screenshots');
+const password = 'Gongzhi@2026';
+
+describe('town map (一张图)', () => {
+  let browser: Browser;
+  let baseUrl: string;
+  let closeServer: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    fs.mkdirSync(screenshots, { recursive: true });
+    if (process.env.GONGZHI_E2E_URL) {
+      baseUrl = process.env.GONGZHI_E2E_URL.replace(/\/$/, '');
+    } else {
+      const { startTestServer } = await import('../../server/test/e2e-server.ts');
+      const server = await startTestServer();
+      baseUrl = server.url.replace(/\/$/, '');
+      closeServer = () => server.close();
+    }
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await closeServer?.();
+  });
+
+  /** Requests that left the platform: with the default (no basemap) there must be none. */
+  let outside: string[] = [];
+
+  async function openMap(username: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    outside = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(baseUrl) && !request.url().startsWith('data:')) outside.push(request.url());
+    });
+    await login(page, baseUrl, username, password);
+    await page.locator('[data-test="menu-map"]').click();
+    await page.locator('[data-test="town-map"][data-status="ready"]').waitFor();
+    return page;
+  }
+
+  const count = async (page: Page, selector: string) => Number(await page.locator(selector).getAttribute('data-count'));
+
+  it('shows the outlines and records, opens a found record and drills into a village', async () => {
+    const page = await openMap('admin');
+    const map = page.locator('[data-test="town-map"]');
+    expect(await map.getAttribute('data-towns')).toBe('1');
+    expect(Number(await map.getAttribute('data-villages'))).toBeGreaterThan(10);
+    expect(Number(await map.getAttribute('data-grids'))).toBeGreaterThan(50);
+    expect(await count(page, '[data-test="boundary-village"]')).toBe(Number(await map.getAttribute('data-villages')));
+
+    // Every record layer is loaded once and counted in the legend.
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-test^="layer-"][data-count]')].every((el) => Number(el.getAttribute('data-count')) > 0));
+    const houses = await count(page, '[data-test="layer-houses"]');
+    const stats = (await (await page.request.get(`${baseUrl}/api/registry/stats?level=town`)).json()) as { items: { counts: { house: number } }[] };
+    expect(houses).toBe(stats.items[0]!.counts.house);
+
+    // The admin's county has one town: the map opens on it, with its villages listed.
+    await page.locator('[data-test="area-children"]').waitFor();
+    await page.locator('[data-test="stat-house"]').getByText(houses.toLocaleString('zh-CN')).waitFor();
+    await page.screenshot({ path: path.join(screenshots, 'map-town.png') });
+
+    const toggle = page.locator('[data-test="layer-toggle-houses"]');
+    const wasOn = (await toggle.getAttribute('class'))?.includes('is-checked') ?? false;
+    await toggle.click();
+    await expect.poll(async () => (await toggle.getAttribute('class'))?.includes('is-checked')).toBe(!wasOn);
+
+    // Search by a key place's name; picking the result opens its card.
+    const places = (await (await page.request.get(`${baseUrl}/api/registry/places?pageSize=1`)).json()) as { items: { name: string; villageName: string }[] };
+    const place = places.items[0]!;
+    await page.locator('[data-test="map-search-input"]').fill(place.name);
+    await page.locator('[data-test="map-search-hit"]').getByText(place.name, { exact: true }).click();
+    await expect.poll(() => page.locator('[data-test="record-title"]').textContent()).toBe(place.name);
+    await page.locator('[data-test="record-card"]').getByText(place.villageName, { exact: true }).waitFor();
+    await page.locator('[data-test="record-close"]').click();
+
+    // Drill into the first village: its statistics and unit grids replace the town's.
+    const village = page.locator('[data-test="area-children"] button').first();
+    const code = (await village.getAttribute('data-test'))!.replace('area-child-', '');
+    await village.click();
+    await page.locator(`[data-test="town-map"][data-selected="${code}"]`).waitFor();
+    await page.locator(`[data-test="crumb-${code}"]`).waitFor();
+    const villageStats = (await (await page.request.get(`${baseUrl}/api/registry/stats?level=village&divisionCode=${code}`)).json()) as { items: { counts: { person: number } }[] };
+    await page.locator('[data-test="stat-person"]').getByText(villageStats.items[0]!.counts.person.toLocaleString('zh-CN')).waitFor();
+    expect(await page.locator('[data-test="area-children"] button').count()).toBeGreaterThan(0);
+    await page.waitForTimeout(600); // the zoom animation
+    await page.screenshot({ path: path.join(screenshots, 'map-village.png') });
+    expect(outside).toEqual([]);
+    await page.context().close();
+  }, 90_000);
+
+  it("opens on a grid worker's own grid, with its grid workers", async () => {
+    const page = await openMap('grid');
+    const me = (await (await page.request.get(`${baseUrl}/api/auth/me`)).json()) as { user: { divisionCode: string; divisionName: string } };
+    expect(await page.locator('[data-test="town-map"]').getAttribute('data-selected')).toBe(me.user.divisionCode);
+    expect(await page.locator('[data-test="area-name"]').textContent()).toBe(me.user.divisionName);
+    await page.locator('[data-test="area-workers"]').waitFor();
+    await page.context().close();
+  }, 60_000);
+});
