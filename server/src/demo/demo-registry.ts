@@ -7,11 +7,6 @@ import { FieldCipher } from '../privacy/field-cipher.ts';
 import { loadDataKey } from '../privacy/data-key.ts';
 import { maskIdNumber, maskPhone } from '../privacy/masking.ts';
 import { registryRepo } from '../modules/registry/registry.service.ts';
-import { personKind } from '../modules/registry/kinds/person.ts';
-import { houseKind } from '../modules/registry/kinds/house.ts';
-import { enterpriseKind } from '../modules/registry/kinds/enterprise.ts';
-import { placeKind } from '../modules/registry/kinds/place.ts';
-import { deviceKind } from '../modules/registry/kinds/device.ts';
 import { idNumberCheckCharacter } from '../modules/registry/validators/id-number.ts';
 import { creditCodeCheckCharacter } from '../modules/registry/validators/credit-code.ts';
 import { demoOutlines } from './demo-boundaries.ts';
@@ -148,7 +143,7 @@ export async function seedDemoRegistry(trx: Transaction<DB>, villages: DemoVilla
     const use = roll < 0.68 ? 'residential' : roll < 0.9 ? 'rental' : roll < 0.95 ? 'shop' : roll < 0.98 ? 'mixed' : 'factory';
     return { address: addressIn(grid), owner_name: personName(random), use_type: use, floors: random.int(1, use === 'factory' ? 4 : 6), ...pointIn(grid) };
   });
-  await registryRepo.upsert(trx, houseKind, houses, rowsPerInsert);
+  await registryRepo.insertMany(trx, 'house', houses, rowsPerInsert);
   const houseIds = await registryRepo.housesByAddress(trx, houses.map((h) => h.address));
 
   // Households and their members, until the town has its population.
@@ -207,7 +202,7 @@ export async function seedDemoRegistry(trx: Transaction<DB>, villages: DemoVilla
     }
   }
   const householdIds = await registryRepo.insertHouseholds(trx, households as Parameters<typeof registryRepo.insertHouseholds>[1]);
-  await registryRepo.upsert(trx, personKind, people.map(({ household_no, ...p }) => ({ ...p, household_id: householdIds.get(household_no)! })), rowsPerInsert);
+  await registryRepo.insertMany(trx, 'person', people.map(({ household_no, ...p }) => ({ ...p, household_id: householdIds.get(household_no)! })), rowsPerInsert);
   await registryRepo.refreshHouseholdHeads(trx, [...householdIds.values()]);
 
   // Enterprises, individual businesses and shops.
@@ -221,7 +216,7 @@ export async function seedDemoRegistry(trx: Transaction<DB>, villages: DemoVilla
     const name = kind === 'company' ? `宁波${villageName.get(grid)!.slice(0, 2)}${random.pick(givenChars)}${random.pick(givenChars)}${industry}有限公司` : `古林${owner.slice(0, 1)}记${industry}`;
     return { name, credit_code: newCreditCode(kind === 'company' ? '1' : '2'), kind, industry, legal_rep: owner, ...encryptPhone(mobile(random)), address: addressIn(grid), ...pointIn(grid) };
   });
-  await registryRepo.upsert(trx, enterpriseKind, enterprises, rowsPerInsert);
+  await registryRepo.insertMany(trx, 'enterprise', enterprises, rowsPerInsert);
 
   // Key places.
   const places = placeCounts.flatMap(([kind, n, crowded, names]) =>
@@ -230,7 +225,7 @@ export async function seedDemoRegistry(trx: Transaction<DB>, villages: DemoVilla
       return { name: `${villageName.get(grid)}${random.pick(names)}${i + 1}`, kind, address: addressIn(grid), crowded, contact_name: personName(random), ...pointIn(grid) };
     }),
   );
-  await registryRepo.upsert(trx, placeKind, places, rowsPerInsert);
+  await registryRepo.insertMany(trx, 'key_place', places, rowsPerInsert);
 
   // Cameras (GB/T 28181: centre 33020310, industry 00, type 131/132, network 0, serial) and IoT sensors.
   const cameraCount = count(full.cameras);
@@ -249,7 +244,7 @@ export async function seedDemoRegistry(trx: Transaction<DB>, villages: DemoVilla
     const online = random.next() < 0.9;
     devices.push({ device_type: 'sensor', name: `${villageName.get(grid)}${sensorNames[kind]}${i + 1}`, channel_id: null, serial_no: `GL-IOT-${pad(i + 1, 5)}`, sensor_kind: kind, ai_enabled: false, status: online ? 'online' : 'offline', last_seen_at: lastSeen(online), address: addressIn(grid), ...pointIn(grid) });
   }
-  await registryRepo.upsert(trx, deviceKind, devices, rowsPerInsert);
+  await registryRepo.insertMany(trx, 'device', devices, rowsPerInsert);
 }
 
 /**

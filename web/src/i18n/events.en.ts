@@ -241,7 +241,7 @@ const en: typeof zhCN = {
         reject: 'It does not meet the register conditions; the event will be cancelled.',
         dispatch: 'Send it to a handling unit; the handling time limit starts now.',
         sign: 'Sign for it and start handling; submit the result within the time limit.',
-        return: 'Not your unit’s duty: return it to the command center for dispatch.',
+        return: 'Not your unit\'s duty: return it to the command center for dispatch.',
         co_assign: 'Add co-handling units; they can see and work on this event too.',
         submit: 'Submit the result with photos after handling; it then waits for a check.',
         request_extension: 'Ask for more time: at most twice, one original limit each.',
@@ -257,7 +257,7 @@ const en: typeof zhCN = {
         force_close: 'Close it directly in special circumstances (special closure).',
         reopen: 'The callback was not satisfied: dispatch it again.',
         appeal: 'Dispute that the handling was late.',
-        decide_appeal: 'Decide the unit’s appeal against lateness.',
+        decide_appeal: 'Decide the unit\'s appeal against lateness.',
       },
     },
     intake: {
@@ -336,7 +336,7 @@ const en: typeof zhCN = {
       addPeriod: 'Add period',
       removePeriod: 'Remove period',
       phaseLimits: 'Step limits',
-      phaseLimitsHint: 'In working time; the handling limit comes from each category’s standard.',
+      phaseLimitsHint: 'In working time; the handling limit comes from each category\'s standard.',
       phases: {
         acceptMinutes: 'Accept',
         verifyMinutes: 'Verify',
@@ -374,9 +374,9 @@ const en: typeof zhCN = {
       newRule: 'New rule',
       editRule: 'Edit dispatch rule',
       removeRule: 'Delete',
-      removeRuleConfirm: 'Delete this rule sending events to “{unit}”?',
+      removeRuleConfirm: 'Delete this rule sending events to "{unit}"?',
       ruleRemoved: 'Rule deleted',
-      routingHint: 'Dispatch suggests units by these rules, with the responsible unit of the category’s standard as the fallback.',
+      routingHint: 'Dispatch suggests units by these rules, with the responsible unit of the category\'s standard as the fallback.',
     },
   },
 };

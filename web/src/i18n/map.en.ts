@@ -99,7 +99,12 @@ const en: typeof zh = {
     zoomOut: 'Zoom out',
   },
   basemap: {
-    button: 'Basemap',
+    current: 'Basemap: {name}',
+    short: {
+      none: 'none',
+      xyz: 'XYZ tiles',
+      tianditu: 'Tianditu',
+    },
     title: 'Basemap',
     none: 'None (default, works offline)',
     xyz: 'XYZ tile service',

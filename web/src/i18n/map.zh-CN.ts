@@ -97,7 +97,12 @@ export default {
     zoomOut: '缩小',
   },
   basemap: {
-    button: '底图',
+    current: '底图：{name}',
+    short: {
+      none: '无',
+      xyz: 'XYZ 瓦片',
+      tianditu: '天地图',
+    },
     title: '底图设置',
     none: '无底图（默认，离线可用）',
     xyz: 'XYZ 瓦片服务',

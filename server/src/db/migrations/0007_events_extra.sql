@@ -21,6 +21,10 @@ CREATE INDEX event_reporter_phone ON event (reporter_phone_idx) WHERE reporter_p
 -- Which categories residents may report on the public H5 page (admins switch off what needs expertise).
 ALTER TABLE event_category ADD COLUMN public_reportable boolean NOT NULL DEFAULT true;
 
+-- Work-queue pages: open events in deadline order, carrying what the queue filters need, so a page
+-- is read in index order and stops after its rows (event_queue would fetch and sort the whole queue).
+CREATE INDEX event_open_deadline ON event (phase_deadline, id) INCLUDE (state, division_code) WHERE state NOT IN ('closed', 'cancelled');
+
 -- The resume scheduler looks for suspensions that are due.
 CREATE INDEX event_resume_due ON event (suspended_until) WHERE state = 'suspended';
 -- Co-handling units see the events they were added to.

@@ -9,7 +9,7 @@ import { openStates } from './queues.ts';
 type Db = Kysely<DB> | Transaction<DB>;
 
 /** Counting stops here: a list over a million events must not count them all for its pager. */
-export const countCap = 10_000;
+export const countCap = 2_000;
 
 /**
  * The events a scope covers: its division subtree; for an organisation scope, the events its units
@@ -240,7 +240,9 @@ export const eventsRepo = {
       .selectFrom('event as e')
       .select(['e.id', 'e.code', 'e.state', 'e.title', 'e.reported_at', distance.as('distance')])
       .where('e.category_code', '=', probe.categoryCode)
-      .where('e.state', 'in', openStates)
+      // Open events are those with a running phase. Said this way rather than by state, the filter does
+      // not let the planner drag in the partial GIN index of open events (a 20,000-entry scan at 1M events).
+      .where('e.phase', 'is not', null)
       .where('e.reported_at', '>=', new Date(probe.around.getTime() - window))
       .where('e.reported_at', '<=', new Date(probe.around.getTime() + window))
       .where('e.lng', '>=', probe.lng - dLng)

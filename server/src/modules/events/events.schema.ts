@@ -109,7 +109,7 @@ export type EventSummary = Static<typeof EventSummary>;
 export const EventPage = Type.Object({
   items: Type.Array(EventSummary),
   total: Type.Integer(),
-  /** true when more than `total` events match (counting stops at 10,000). */
+  /** true when more than `total` events match (counting stops at 2,000: a pager needs no more). */
   capped: Type.Boolean(),
   page: Type.Integer(),
   pageSize: Type.Integer(),

@@ -74,8 +74,6 @@ export interface RecordKind {
   toColumns(input: RecordInput, ctx: BuildContext, current?: Record<string, unknown>): { values: Record<string, unknown>; issues: FieldIssue[] };
   /** The natural key re-imports match on, from the built column values (and the stored row on update). */
   naturalKey: {
-    /** The unique column(s) an upsert conflicts on. */
-    columns: readonly string[];
     of(values: Record<string, unknown>): string | null;
     /** The input field a duplicate is reported on. */
     field(values: Record<string, unknown>): string;

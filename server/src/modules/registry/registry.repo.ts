@@ -91,15 +91,20 @@ function columnValue(column: string, value: unknown) {
   return value ?? null;
 }
 
+/** One array parameter per column, of the column's type. */
+const columnArrays = (columns: string[], rows: Row[]) =>
+  sql.join(columns.map((c) => sql`${rows.map((r) => columnValue(c, r[c]))}::${sql.raw(columnTypes[c] ?? 'text')}[]`));
+
+const unnested = (column: string) => (column === 'tags' ? sql`u.tags::text[]` : sql.ref(`u.${column}`));
+
 /**
  * INSERT … SELECT FROM unnest(one array per column): a batch travels as a few parameters instead of
- * one per value, which is what makes 50,000-row imports quick.
+ * one per value, and without ON CONFLICT's speculative insertion, which is what makes 50,000-row
+ * imports quick. Callers know beforehand which natural keys exist.
  */
 function insertFromArrays(table: RegistryTableName, columns: string[], rows: Row[]) {
   const names = sql.join(columns.map((c) => sql.ref(c)));
-  const arrays = sql.join(columns.map((c) => sql`${rows.map((r) => columnValue(c, r[c]))}::${sql.raw(columnTypes[c] ?? 'text')}[]`));
-  const values = sql.join(columns.map((c) => (c === 'tags' ? sql`u.tags::text[]` : sql.ref(`u.${c}`))));
-  return sql`INSERT INTO ${sql.table(table)} (${names}) SELECT ${values} FROM unnest(${arrays}) AS u(${names})`;
+  return sql`INSERT INTO ${sql.table(table)} (${names}) SELECT ${sql.join(columns.map(unnested))} FROM unnest(${columnArrays(columns, rows)}) AS u(${names})`;
 }
 
 const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -237,19 +242,27 @@ export class RegistryRepository {
     await untyped(db).updateTable(kind.table).set({ ...values, updated_at: sql`now()` }).where('id', '=', id).execute();
   }
 
-  /**
-   * Inserts rows, or updates the stored row with the same natural key (re-import). Rows must share one
-   * set of columns; only those columns change on update, so a file without a phone column keeps phones.
-   */
-  async upsert(db: Db, kind: RecordKind, rows: Row[], batchSize: number) {
+  /** Inserts rows (sharing one set of columns) in batches. */
+  async insertMany(db: Db, table: RegistryTableName, rows: Row[], batchSize: number) {
     if (rows.length === 0) return;
     const columns = Object.keys(rows[0]!);
-    const keyColumns = new Set<string>(kind.naturalKey.columns);
-    const set = sql.join([...columns.filter((c) => !keyColumns.has(c)).map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`), sql`updated_at = now()`]);
+    for (let i = 0; i < rows.length; i += batchSize) await insertFromArrays(table, columns, rows.slice(i, i + batchSize)).execute(db);
+  }
+
+  /**
+   * Updates stored rows by id with the given columns only (rows share one set of columns): a re-import
+   * of a file without a phone column keeps the phones.
+   */
+  async updateMany(db: Db, table: RegistryTableName, rows: (Row & { id: number })[], batchSize: number) {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!).filter((c) => c !== 'id');
+    const set = sql.join([...columns.map((c) => sql`${sql.ref(c)} = ${unnested(c)}`), sql`updated_at = now()`]);
     for (let i = 0; i < rows.length; i += batchSize) {
+      const batch = rows.slice(i, i + batchSize);
       await sql`
-        ${insertFromArrays(kind.table, columns, rows.slice(i, i + batchSize))}
-        ON CONFLICT (${sql.join(kind.naturalKey.columns.map((c) => sql.ref(c)))}) DO UPDATE SET ${set}`.execute(db);
+        UPDATE ${sql.table(table)} AS t SET ${set}
+        FROM unnest(${batch.map((r) => r.id)}::int4[], ${columnArrays(columns, batch)}) AS u(id, ${sql.join(columns.map((c) => sql.ref(c)))})
+        WHERE t.id = u.id`.execute(db);
     }
   }
 

@@ -43,8 +43,7 @@ export function forgetCategories() {
 export function useEventReference() {
   const session = useSessionStore();
   const dictionaries = shared<Record<string, DictionaryItem[]>>('dictionaries', {}, eventConfigApi.dictionaries);
-  const canReadCategories = session.can('event:category:read');
-  const categories = canReadCategories
+  const categories = session.can('event:category:read')
     ? shared<Category[]>('categories', [], () => eventConfigApi.categories({ active: true, page: 1, pageSize: 500 }).then((r) => r.items))
     : shallowRef<Category[]>([]);
   const canReadDivisions = session.can('system:division:read');
@@ -83,7 +82,7 @@ export function useEventReference() {
     ),
   );
 
-  return { sources, urgencies, sourceLabel, urgencyOf, categories, categoryOptions, categoryByCode, categoryName, canReadCategories, canReadDivisions, divisionNames, villageTree };
+  return { sources, urgencies, sourceLabel, urgencyOf, categoryOptions, categoryByCode, canReadDivisions, divisionNames, villageTree };
 }
 
 /** Units to dispatch to, within my scope (only read when the dispatch or co-handling dialog opens). */

@@ -1,10 +1,11 @@
 import { onBeforeUnmount, onMounted } from 'vue';
 
 /**
- * Calls `onChange` (at most once a second, with the ids seen) when events in my scope are created or change, from the
- * server's live stream (/api/stream): a command center's queue must not wait for a manual refresh.
+ * Calls `onChange` (at most once per `windowMs`, with the ids seen) when events in my scope are created or
+ * change, from the server's live stream (/api/stream): a command center's queue must not wait for a
+ * manual refresh.
  */
-export function useEventStream(onChange: (ids: number[]) => void) {
+export function useEventStream(onChange: (ids: number[]) => void, windowMs = 1000) {
   let source: EventSource | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let pending: number[] = [];
@@ -21,7 +22,7 @@ export function useEventStream(onChange: (ids: number[]) => void) {
       pending = [];
       timer = undefined;
       onChange(batch);
-    }, 1000);
+    }, windowMs);
   }
 
   onMounted(() => {

@@ -77,10 +77,6 @@ export class BoundaryLayers {
     return this.sources[level].getFeatures().length;
   }
 
-  properties(code: string): BoundaryProperties | undefined {
-    return this.feature(code)?.getProperties() as BoundaryProperties | undefined;
-  }
-
   /** Outlines one level below `code`, in code order. */
   children(code: string): BoundaryProperties[] {
     const level = childLevel(code);

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { actorOf } from '../../../auth/auth.plugin.ts';
-import { AppError } from '../../../http/errors.ts';
+import { AppError, conflict } from '../../../http/errors.ts';
 import { runCommand } from '../../../http/command.ts';
 import type { InputCrs } from '../../../gis/coordinates.ts';
-import { draftRecords, resolveDrafts } from '../drafts.ts';
+import { draftRecords, resolveDrafts, type Draft } from '../drafts.ts';
 import { attachHouseholds, householdsTouched } from '../households.ts';
 import type { FieldIssue, RecordInput, RecordKind } from '../record-kind.ts';
 import { buildContext, registryRepo } from '../registry.service.ts';
@@ -32,8 +32,8 @@ export class ImportRejected extends AppError {
   }
 }
 
-/** Rows per INSERT: about a thousand, fewer for wide tables (PostgreSQL allows 65,535 parameters). */
-const batchSize = (columns: number) => Math.max(100, Math.min(1000, Math.floor(60_000 / Math.max(columns, 1))));
+/** Rows per statement. Each column travels as one array parameter, so width does not limit the batch. */
+const batchSize = 1000;
 
 /**
  * A spreadsheet of one record kind → validated, located, encrypted rows, written in one transaction:
@@ -83,8 +83,15 @@ export async function importRecords(request: FastifyRequest, kind: RecordKind, f
     if (report.rejected > 0 && mode === 'all-or-nothing') throw new ImportRejected({ ...report, inserted: 0, updated: 0 });
 
     if (kind.entity === 'person') await attachHouseholds(trx, registryRepo, valid, resolution.households);
-    const rows = valid.map((d) => d.values);
-    await registryRepo.upsert(trx, kind, rows, batchSize(rows[0] ? Object.keys(rows[0]).length : 1));
+    const stored = (d: Draft) => (d.key === null ? undefined : resolution.existing.get(d.key));
+    try {
+      await registryRepo.insertMany(trx, kind.table, valid.filter((d) => !stored(d)).map((d) => d.values), batchSize);
+      await registryRepo.updateMany(trx, kind.table, valid.filter((d) => stored(d)).map((d) => ({ ...d.values, id: stored(d)!.id })), batchSize);
+    } catch (error) {
+      // Another import stored one of these natural keys since they were looked up (PostgreSQL only).
+      if ((error as { code?: string }).code === '23505') throw conflict();
+      throw error;
+    }
     if (kind.entity === 'person') await registryRepo.refreshHouseholdHeads(trx, householdsTouched(valid));
     audit({
       action: `registry:${kind.entity}:import`,

@@ -26,7 +26,6 @@ export const deviceKind: RecordKind = {
   ],
   typeColumn: 'device_type',
   naturalKey: {
-    columns: ['device_key'],
     field: (v) => (v.device_type === 'camera' ? 'channelId' : 'serialNo'),
     of: (v) => ((v.device_type === 'camera' ? v.channel_id : v.serial_no) as string | null | undefined) ?? null,
   },

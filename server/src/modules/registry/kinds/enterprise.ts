@@ -21,7 +21,7 @@ export const enterpriseKind: RecordKind = {
     { ...latField, required: true },
   ],
   typeColumn: 'kind',
-  naturalKey: { columns: ['credit_code'], field: () => 'creditCode', of: (v) => (v.credit_code as string | undefined) ?? null },
+  naturalKey: { field: () => 'creditCode', of: (v) => (v.credit_code as string | undefined) ?? null },
 
   toColumns(input, ctx) {
     const values: Record<string, unknown> = {};

@@ -16,7 +16,7 @@ export const houseKind: RecordKind = {
     { ...latField, required: true },
   ],
   typeColumn: 'use_type',
-  naturalKey: { columns: ['address'], field: () => 'address', of: (v) => (v.address as string | undefined) ?? null },
+  naturalKey: { field: () => 'address', of: (v) => (v.address as string | undefined) ?? null },
 
   toColumns(input) {
     const values: Record<string, unknown> = {};

@@ -15,7 +15,7 @@ export const householdKind: RecordKind = {
     latField,
   ],
   locatedByHouse: true,
-  naturalKey: { columns: ['household_no'], field: () => 'householdNo', of: (v) => (v.household_no as string | undefined) ?? null },
+  naturalKey: { field: () => 'householdNo', of: (v) => (v.household_no as string | undefined) ?? null },
 
   toColumns(input) {
     const values: Record<string, unknown> = {};

@@ -29,7 +29,7 @@ export const personKind: RecordKind = {
   ],
   locatedByHouse: true,
   typeColumn: 'residence_type',
-  naturalKey: { columns: ['id_number_idx'], field: () => 'idNumber', of: (v) => (v.id_number_idx as string | undefined) ?? null },
+  naturalKey: { field: () => 'idNumber', of: (v) => (v.id_number_idx as string | undefined) ?? null },
 
   toColumns(input, ctx) {
     const values: Record<string, unknown> = {};

@@ -18,7 +18,6 @@ export const placeKind: RecordKind = {
   ],
   typeColumn: 'kind',
   naturalKey: {
-    columns: ['name', 'address'],
     field: () => 'name',
     of: (v) => (typeof v.name === 'string' && typeof v.address === 'string' ? `${v.name}\u001f${v.address}` : null),
   },

@@ -1,0 +1,11 @@
+import { openPGlite } from '/work/main/server/src/db/database.ts';
+import { sql } from 'kysely';
+const database = await openPGlite({ dataDir: '/work/main/.bench/events-1000000/data' });
+const db = database.db;
+const q = async (label: string, text: string) => { const t = performance.now(); const r = await sql.raw(`EXPLAIN (ANALYZE, BUFFERS) ${text}`).execute(db); console.log('==', label, (performance.now() - t).toFixed(1), 'ms'); console.log(r.rows.map((x: any) => x['QUERY PLAN']).join('\n')); };
+await q('count', `SELECT count(*) FROM (SELECT 1 FROM event e WHERE e.division_code LIKE '330203103%' AND e.state IN ('pending_sign','handling') LIMIT 10001) t`);
+await q('page', `SELECT e.id FROM event e WHERE e.division_code LIKE '330203103%' AND e.state IN ('pending_sign','handling') ORDER BY e.phase_deadline ASC NULLS LAST, e.id LIMIT 20`);
+await q('dups', `SELECT e.id FROM event e WHERE e.category_code = 'E0505' AND e.state IN ('reported','pending_placement','verifying','pending_register','pending_dispatch','pending_sign','handling','handled','checking','pending_close','suspended') AND e.reported_at >= now() - interval '24 hours' AND e.reported_at <= now() + interval '24 hours' AND e.lng BETWEEN 121.4 AND 121.5 AND e.lat BETWEEN 29.8 AND 29.9 ORDER BY e.reported_at LIMIT 20`);
+await q('counts', `SELECT e.state, count(*) FROM event e WHERE e.state IN ('reported','pending_placement','verifying','pending_register','pending_dispatch','pending_sign','handling','handled','checking','pending_close','suspended') AND e.division_code LIKE '330203103%' GROUP BY e.state`);
+console.log((await sql`select count(*) from pg_stats where tablename='event'`.execute(db)).rows);
+await database.close();
