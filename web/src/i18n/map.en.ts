@@ -85,6 +85,7 @@ const en: typeof zh = {
     placeholder: 'Search names, addresses, codes',
     areas: 'Areas',
     none: 'Nothing matches',
+    searching: 'Searching…',
     more: '{n} in all: refine the search',
   },
   spot: {

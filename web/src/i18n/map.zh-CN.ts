@@ -83,6 +83,7 @@ export default {
     placeholder: '搜索名称、地址、编码',
     areas: '区域',
     none: '没有找到匹配的结果',
+    searching: '正在搜索…',
     more: '共 {n} 条，请细化关键词',
   },
   spot: {

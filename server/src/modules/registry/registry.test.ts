@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestApp, type Session, type TestApp } from '../../../test/test-app.ts';
+import { createTestApp, parameterisedRoutes, type Session, type TestApp } from '../../../test/test-app.ts';
 import { idNumber, creditCode, pointIn, villageA, villageB } from './test-support.ts';
 import { parseIdNumber } from './validators/id-number.ts';
 import { toWgs84 } from '../../gis/coordinates.ts';
@@ -178,7 +178,7 @@ describe('revealing personal data: permission, audit and a daily limit', () => {
 describe('registry data scope: village A sees and changes only A', () => {
   let t: TestApp;
   let a: Session;
-  const b = { person: 0, house: 0, enterprise: 0, device: 0 };
+  const b = { person: 0, household: 0, house: 0, enterprise: 0, place: 0, device: 0 };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -188,29 +188,42 @@ describe('registry data scope: village A sees and changes only A', () => {
     const post = async (path: string, payload: object) => {
       const response = await t.as(bAdmin, { method: 'POST', url: `/api/registry/${path}`, payload: { ...payload, lng: at.lng, lat: at.lat } });
       expect(response.statusCode).toBe(201);
-      return response.json().id as number;
+      return response.json();
     };
-    b.person = await post('people', { name: '乙村人', idNumber: idNumber(301), phone: '13600002222' });
-    b.house = await post('houses', { address: '岳童村岳童路99号' });
-    b.enterprise = await post('enterprises', { name: '乙村企业', creditCode: creditCode(2), kind: 'shop', address: '岳童路1号', phone: '13600003333' });
-    b.device = await post('devices', { deviceType: 'sensor', name: '乙村烟感', serialNo: 'B-1', sensorKind: 'smoke' });
+    const person = await post('people', { name: '乙村人', idNumber: idNumber(301), phone: '13600002222', householdNo: 'B-H1', relation: 'head' });
+    b.person = person.id;
+    b.household = person.householdId;
+    b.house = (await post('houses', { address: '岳童村岳童路99号' })).id;
+    b.enterprise = (await post('enterprises', { name: '乙村企业', creditCode: creditCode(2), kind: 'shop', address: '岳童路1号', phone: '13600003333' })).id;
+    b.place = (await post('places', { name: '乙村幼儿园', kind: 'school', address: '岳童路2号', crowded: true })).id;
+    b.device = (await post('devices', { deviceType: 'sensor', name: '乙村烟感', serialNo: 'B-1', sensorKind: 'smoke' })).id;
   });
   afterAll(() => t.close());
 
+  const probes = () => [
+    ...(['people', 'households', 'houses', 'enterprises', 'places', 'devices'] as const).flatMap((path) => {
+      const id = b[({ people: 'person', households: 'household', houses: 'house', enterprises: 'enterprise', places: 'place', devices: 'device' } as const)[path]];
+      return [
+        { method: 'GET' as const, url: `/api/registry/${path}/${id}` },
+        { method: 'PATCH' as const, url: `/api/registry/${path}/${id}`, payload: { name: '改名' } },
+      ];
+    }),
+    { method: 'POST' as const, url: `/api/registry/people/${b.person}/reveal`, payload: { field: 'idNumber' } },
+    { method: 'POST' as const, url: `/api/registry/enterprises/${b.enterprise}/reveal`, payload: { field: 'phone' } },
+  ];
+
+  it('covers every parameterised registry route', () => {
+    const covered = probes().map((p) => `${p.method} ${p.url.replace(/\/(\d+)(?=\/|$)/g, '/:id')}`);
+    expect(parameterisedRoutes(t, ['/api/registry/']).sort()).toEqual([...new Set(covered)].sort());
+  });
+
   it('answers 404 for B records on every route with an id and changes nothing', async () => {
-    const probes = [
-      { method: 'GET' as const, url: `/api/registry/people/${b.person}` },
-      { method: 'PATCH' as const, url: `/api/registry/people/${b.person}`, payload: { name: '改名' } },
-      { method: 'POST' as const, url: `/api/registry/people/${b.person}/reveal`, payload: { field: 'idNumber' } },
-      { method: 'GET' as const, url: `/api/registry/houses/${b.house}` },
-      { method: 'PATCH' as const, url: `/api/registry/houses/${b.house}`, payload: { floors: 9 } },
-      { method: 'GET' as const, url: `/api/registry/enterprises/${b.enterprise}` },
-      { method: 'POST' as const, url: `/api/registry/enterprises/${b.enterprise}/reveal`, payload: { field: 'phone' } },
-      { method: 'PATCH' as const, url: `/api/registry/devices/${b.device}`, payload: { status: 'online' } },
-    ];
-    for (const probe of probes) {
-      const response = await t.as(a, probe);
+    for (const probe of probes()) {
+      // Kinds without a name field get a body they accept, so that only the scope can refuse it.
+      const payload = probe.method === 'PATCH' && /households|houses/.test(probe.url) ? { address: '改址' } : probe.payload;
+      const response = await t.as(a, { ...probe, payload });
       expect({ url: `${probe.method} ${probe.url}`, status: response.statusCode }).toEqual({ url: `${probe.method} ${probe.url}`, status: 404 });
+      expect(response.json().code).toBe('NOT_FOUND');
     }
     const person = await t.app.db.selectFrom('person').select('name').where('id', '=', b.person).executeTakeFirstOrThrow();
     expect(person.name).toBe('乙村人');

@@ -3,7 +3,7 @@ import type { CascaderOption } from 'element-plus';
 import { eventConfigApi, type Category, type DictionaryItem } from '../../api/event-config';
 import { divisionsApi, type Division } from '../../api/divisions';
 import { organizationsApi, type Organization } from '../../api/organizations';
-import { currentLocale } from '../../i18n';
+import { currentLocale, i18n } from '../../i18n';
 import { useSessionStore } from '../../stores/session';
 import { buildTree } from '../../utils/tree';
 
@@ -58,13 +58,14 @@ export function useEventReference() {
   const urgencyOf = (value: string) => urgencies.value.find((u) => u.value === value) ?? { value, label: value, color: null };
 
   const categoryName = (c: Pick<Category, 'minorName' | 'nameEn'>) => (currentLocale.value === 'en' && c.nameEn ? c.nameEn : c.minorName);
-  /** 大类 → 小类, events before components (most reports are events). */
+  /** 大类 → 小类, events before components (most reports are events); both kinds have a 市容环境. */
   const categoryOptions = computed<CascaderOption[]>(() => {
     const majors = new Map<string, CascaderOption>();
     const sorted = [...categories.value].sort((a, b) => (a.kind === b.kind ? a.code.localeCompare(b.code) : a.kind === 'event' ? -1 : 1));
     for (const c of sorted) {
       const key = `${c.kind}-${c.majorCode}`;
-      if (!majors.has(key)) majors.set(key, { value: key, label: c.majorName, children: [] });
+      const label = c.kind === 'component' ? i18n.global.t('events.intake.componentMajor', { name: c.majorName }) : c.majorName;
+      if (!majors.has(key)) majors.set(key, { value: key, label, children: [] });
       majors.get(key)!.children!.push({ value: c.code, label: categoryName(c) });
     }
     return [...majors.values()];

@@ -10,9 +10,11 @@ import type { BoundaryCollection, BoundaryLevel, BoundaryProperties } from '../.
 
 export const boundaryLevels: BoundaryLevel[] = ['town', 'village', 'grid'];
 
-/** Below these resolutions (metres per pixel) grids and their names are drawn everywhere, not only in the chosen village. */
+// Resolutions (metres per pixel) below which something is drawn. Grids and their names appear
+// everywhere only up close; those of the chosen village from further out.
 const gridsEverywhere = 9;
 const gridNames = 2.2;
+const focusGridNames = gridNames * 3;
 const villageNames = 45;
 
 const ink = '#1f4e9c';
@@ -139,7 +141,8 @@ export class BoundaryLayers {
     return new Style({
       fill: hovered ? hoverFill : chosen ? selectedFill : clickable,
       stroke: chosen || hovered ? strongLine : villageLine,
-      text: resolution < villageNames ? label(feature.get('name') as string, 'village') : undefined,
+      // The village in focus is named by the breadcrumbs and the panel; its grids' names take its place.
+      text: resolution < villageNames && !(code === this.selected.slice(0, 12) && resolution < focusGridNames) ? label(feature.get('name') as string, 'village') : undefined,
       zIndex: chosen || hovered ? 1 : 0,
     });
   }
@@ -160,7 +163,7 @@ export class BoundaryLayers {
     return new Style({
       fill: hovered ? hoverFill : chosen ? selectedFill : clickable,
       stroke: chosen || hovered ? strongLine : gridLine,
-      text: resolution < gridNames || (inFocus && resolution < gridNames * 3) ? label(this.gridLabel(code, feature.get('name') as string), 'grid') : undefined,
+      text: resolution < gridNames || (inFocus && resolution < focusGridNames) ? label(this.gridLabel(code, feature.get('name') as string), 'grid') : undefined,
       zIndex: chosen || hovered ? 1 : 0,
     });
   }

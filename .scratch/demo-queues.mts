@@ -1,0 +1,18 @@
+import { openPGlite } from '/work/main/server/src/db/database.ts';
+import { migrateToLatest } from '/work/main/server/src/db/migrate.ts';
+import { ensureBaseData } from '/work/main/server/src/demo/base-data.ts';
+import { seedDemoTown } from '/work/main/server/src/demo/demo-town.ts';
+import { FieldCipher } from '/work/main/server/src/privacy/field-cipher.ts';
+import { sql } from 'kysely';
+const database = await openPGlite({});
+await migrateToLatest(database.db); await ensureBaseData(database.db);
+const t = Date.now();
+await seedDemoTown(database.db, { scale: 1, cipher: new FieldCipher(Buffer.alloc(32, 1)) });
+console.log('full demo town incl. events ms', Date.now() - t);
+console.log((await sql`select state, count(*)::int n from event group by 1 order by 2 desc`.execute(database.db)).rows);
+console.log((await sql`select close_type, count(*)::int n from event group by 1`.execute(database.db)).rows);
+console.log((await sql`select count(*)::int history from event_history`.execute(database.db)).rows);
+console.log((await sql`select source, count(*)::int from event group by 1 order by 2 desc`.execute(database.db)).rows.map((r: any) => `${r.source}:${r.count}`).join(' '));
+console.log((await sql`select count(*) filter (where return_count>0)::int returned, count(*) filter (where rework_count>0)::int reworked, count(*) filter (where extension_count>0)::int extended, count(*) filter (where appeal_status<>'none')::int appealed from event`.execute(database.db)).rows);
+console.log((await sql`select count(distinct event_id)::int suspended_ever from event_history where action='suspend'`.execute(database.db)).rows);
+await database.close();
