@@ -8,10 +8,11 @@ import { registryRoutes } from './registry/registry.routes.ts';
 
 /** The API of every domain module, registered by the app in this order. */
 export const moduleRoutes: FastifyPluginAsync = async (app) => {
+  // The field cipher first: every module may encrypt personal data.
+  await app.register(privacyPlugin);
   await app.register(systemRoutes);
   await app.register(eventConfigRoutes);
   await app.register(gridRoutes);
   await app.register(eventRoutes);
-  await app.register(privacyPlugin);
   await app.register(registryRoutes);
 };

@@ -114,7 +114,7 @@ const en: typeof zhCN = {
       yellow: 'Yellow: due soon',
       red: 'Red: overdue',
       off: 'Not timed',
-      none: 'Not timed',
+      none: '—',
       suspendedUntil: 'Suspended until {date}',
     },
     fields: {

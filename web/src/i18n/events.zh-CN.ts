@@ -112,7 +112,7 @@ export default {
       yellow: '黄灯：即将到期',
       red: '红灯：已超时',
       off: '无计时',
-      none: '不计时',
+      none: '—',
       suspendedUntil: '挂账至 {date}',
     },
     fields: {

@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { IdParams } from '../../http/pagination.ts';
 import { ownerAccessChecks } from '../../files/files.routes.ts';
-import { ActionBody, ActionParams, EventDetail, EventPage, IntakeBody, IntakeResult, ListQuery, MergeBody, PublicIntakeBody, PublicProgress, PublicReceipt, PublicUpload, QueueCounts } from './events.schema.ts';
+import { ActionBody, ActionParams, EventDetail, EventPage, IntakeBody, IntakeResult, ListQuery, MergeBody, PublicCategories, PublicIntakeBody, PublicProgress, PublicReceipt, PublicUpload, QueueCounts } from './events.schema.ts';
 import { staffReport } from './intake.service.ts';
 import { eventView, getEvent, listEvents, possibleDuplicates, queueCounts } from './events.query.ts';
 import { performAction } from './workflow.service.ts';
 import { mergeEvent } from './merge.service.ts';
 import { publicProgress, publicReport, publicUpload } from './public.service.ts';
+import { configRepo } from './config/config.repo.ts';
 import { eventsRepo } from './events.repo.ts';
 
 /** The event center: one intake for every channel, the work queues, the workflow, the resident page. */
@@ -62,6 +63,13 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   const publicTags = ['public'];
+  app.get(
+    '/api/public/event-categories',
+    { config: { public: true, rateLimit: { max: 60, timeWindow: 60_000 } }, schema: { tags: publicTags, summary: 'The categories residents may report (active and public-reportable)', response: { 200: PublicCategories } } },
+    async () => ({
+      items: (await configRepo.publicCategories(app.db)).map((c) => ({ code: c.code, kind: c.kind, majorName: c.major_name, minorName: c.minor_name, nameEn: c.name_en })),
+    }),
+  );
   app.post(
     '/api/public/files',
     {

@@ -197,3 +197,7 @@ export const PublicProgress = Type.Object({
 });
 
 export const PublicUpload = Type.Object({ photo: Type.String(), mime: Type.String(), size: Type.Integer() });
+
+export const PublicCategories = Type.Object({
+  items: Type.Array(Type.Object({ code: Type.String(), kind: StringEnum(['component', 'event']), majorName: Type.String(), minorName: Type.String(), nameEn: Nullable(Type.String()) })),
+});

@@ -86,7 +86,7 @@ export interface RecordKind {
   viewExtras?: Record<string, TSchema>;
   /** What a map layer shows: a kind for the symbol and a name (never personal data). */
   mapProperties(row: Record<string, unknown>): { kind: string; name: string | null };
-  /** Fields that, when the location is not given, take it from the referenced house. */
+  /** Records of this kind may leave out their coordinates and take the referenced house's (house address). */
   locatedByHouse?: boolean;
 }
 

@@ -75,7 +75,10 @@ export function toFilter(request: FastifyRequest, kind: RecordKind, query: Recor
       throw invalidQuery('polygon', 'MALFORMED_JSON');
     }
     const shape = checkShape(parsed);
-    if (!shape.geometry) throw invalidQuery('polygon', shape.problems[0]!.code);
+    if (!shape.geometry) {
+      const problem = shape.problems[0]!;
+      throw new AppError('VALIDATION_FAILED', 400, {}, [{ field: '/querystring/polygon', code: problem.code, params: { feature: 'polygon', ...problem.params } }]);
+    }
     filter.polygon = geometryToWgs84(shape.geometry, crs);
   }
   return filter;

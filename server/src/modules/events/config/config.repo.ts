@@ -86,6 +86,19 @@ function rulesQuery(db: Db, scope: DataScope) {
 export type RuleRow = Awaited<ReturnType<ReturnType<typeof rulesQuery>['executeTakeFirstOrThrow']>>;
 
 export const configRepo = {
+  /** What a resident may report on the H5 page: active, public-reportable categories. */
+  publicCategories: (db: Kysely<DB>) =>
+    db
+      .selectFrom('event_category')
+      .select(['code', 'kind', 'major_name', 'minor_name', 'name_en'])
+      .where('active', '=', true)
+      .where('public_reportable', '=', true)
+      .orderBy('kind', 'desc')
+      .orderBy('major_code')
+      .orderBy('sort')
+      .orderBy('minor_code')
+      .execute(),
+
   // ---- catalogue
   async listCategories(db: Db, filter: CategoryFilter, window: { limit: number; offset: number }) {
     let q = db.selectFrom('event_category');
