@@ -8,14 +8,16 @@
 //   events.intake_p99       99th percentile latency of intake at half that measured rate, open loop
 //                           (latency counted from the scheduled send); target 100 ms
 //   events.queue_page_p95   one work-queue page (GET /api/events?queue=handle&pageSize=20, deadline order,
-//                           lights, bounded count) as the command center, 4 connections; target 50 ms
+//                           lights, bounded count) as the command center, one user paging (1 connection,
+//                           BENCH_QUEUE_CONNECTIONS); target 50 ms
 //
 // The database holds BENCH_EVENTS events (default 1,000,000; 2 % open across the queues) and their
 // history, generated inside the database (bench/lib/event-data.js). On PGlite the generated data dir
 // is cached in .bench/events-<count>/ (rebuilt when the migrations change) and copied for each run, so
 // only the first run pays the minutes of generation. On PostgreSQL the events are generated into
 // BENCH_DATABASE_URL once (use a throwaway database) and later runs reuse them.
-// Env knobs: BENCH_EVENTS, BENCH_DATABASE_URL, BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_CONNECTIONS (16).
+// Env knobs: BENCH_EVENTS, BENCH_DATABASE_URL, BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_CONNECTIONS (16),
+// BENCH_QUEUE_CONNECTIONS (1).
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -194,8 +196,9 @@ async function queuePage(report, server, headers, log) {
   if (probe.status !== 200) throw new Error(`GET ${url}: HTTP ${probe.status} ${probe.body.slice(0, 300)}`);
   const page = JSON.parse(probe.body);
   log(`queue page: ${page.items.length} of ${page.total}${page.capped ? '+' : ''} open events waiting for handling`);
-  const result = await runLoad({ url, headers, connections: 4, warmupMs: num('BENCH_WARMUP_S', 2, 60) * 1000, durationMs: num('BENCH_DURATION_S', 10, 120) * 1000 });
+  const connections = Math.round(num('BENCH_QUEUE_CONNECTIONS', 1, 100));
+  const result = await runLoad({ url, headers, connections, warmupMs: num('BENCH_WARMUP_S', 2, 60) * 1000, durationMs: num('BENCH_DURATION_S', 10, 120) * 1000 });
   checkClean(result, 'queue page');
-  log(`queue page: ${result.ok} pages, ${result.rps.toFixed(0)}/s; p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms`);
+  log(`queue page over ${connections} connection(s): ${result.ok} pages, ${result.rps.toFixed(0)}/s; p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms`);
   report('queue_page_p95', result.p95, 'ms', 50, false);
 }

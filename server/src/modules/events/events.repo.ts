@@ -9,7 +9,7 @@ import { openStates } from './queues.ts';
 type Db = Kysely<DB> | Transaction<DB>;
 
 /** Counting stops here: a list over a million events must not count them all for its pager. */
-export const countCap = 2_000;
+export const countCap = 1_000;
 
 /**
  * The events a scope covers: its division subtree; for an organisation scope, the events its units

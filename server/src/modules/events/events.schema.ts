@@ -109,7 +109,7 @@ export type EventSummary = Static<typeof EventSummary>;
 export const EventPage = Type.Object({
   items: Type.Array(EventSummary),
   total: Type.Integer(),
-  /** true when more than `total` events match (counting stops at 2,000: a pager needs no more). */
+  /** true when more than `total` events match (counting stops at 1,000: fifty pages, more than anyone pages through). */
   capped: Type.Boolean(),
   page: Type.Integer(),
   pageSize: Type.Integer(),
