@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import ExcelJS from 'exceljs';
 import { actorOf } from '../../auth/auth.plugin.ts';
 import { runCommand } from '../../http/command.ts';
 import type { Locale } from '../../i18n/messages.ts';
@@ -81,6 +80,7 @@ const auditedFilter = (query: RecordFilterQuery) => ({
  * and a sheet explaining each column (format, allowed values).
  */
 export async function importTemplate(kind: RecordKind, dictionaries: Dictionaries): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(kind.label.zh);
   const required = (f: FieldSpec) => f.required && !(kind.locatedByHouse && (f.key === 'lng' || f.key === 'lat'));

@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { AppError } from '../../../http/errors.ts';
@@ -53,6 +52,8 @@ function readCsv(text: string, maxRows: number): unknown[][] {
 
 /** The first worksheet, streamed (styles ignored: dates arrive as Excel serial numbers, see cells.ts). */
 async function readXlsx(bytes: Buffer, maxRows: number): Promise<unknown[][]> {
+  // Loaded on first use, like the exports: exceljs costs half a second of start-up otherwise.
+  const { default: ExcelJS } = await import('exceljs');
   const rows: unknown[][] = [];
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), { sharedStrings: 'cache', worksheets: 'emit', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
