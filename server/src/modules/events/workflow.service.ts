@@ -79,7 +79,34 @@ export async function performAction(request: FastifyRequest, id: number, action:
     throw error;
   }
   app.realtime.publish({ type: 'event.changed', divisionCode: updated.division_code, data: { id, code: updated.code, action, state: updated.state } });
+  if (updated.state === 'pending_dispatch') updated = await autoDispatch(request, updated);
   return eventDetail(request, updated);
+}
+
+const systemActor = { type: 'system' as const, id: null, name: '系统', organizationId: null };
+
+/**
+ * 自动派遣: when the category allows it and exactly one unit is at the top of the routing rules, the
+ * system dispatches as soon as the event waits for dispatch. It is a step of its own, after the one
+ * that led here: if it cannot happen, the event simply waits for a dispatcher with the suggestions.
+ */
+async function autoDispatch(request: FastifyRequest, row: EventRow): Promise<EventRow> {
+  const app = request.server;
+  const route = await app.eventConfig.route({ categoryCode: row.category_code, gridCode: row.grid_code, source: row.source, standardId: row.standard_id ?? undefined });
+  const unit = route.candidates[0];
+  if (!route.autoDispatch || !unit || !row.category_code) return row;
+  const standard = await app.eventConfig.standardFor(row.category_code, row.standard_id ?? undefined);
+  if (!standard) return row;
+  const now = Date.now();
+  const decision = decide('dispatch', workflowFacts(row, now), { organizationIds: [] }, undefined);
+  if ('refused' in decision) return row;
+  const [calendar, limits] = await Promise.all([app.eventConfig.calendar(), app.eventConfig.phaseLimits()]);
+  const effect = effectOf('dispatch', row, decision.to, { now, calendar, limits, organizationId: unit.organizationId, standard });
+  const updated = await runCommand(request, (trx, audit) =>
+    persistTransition(trx, audit, { row, action: 'dispatch', to: decision.to, effect, actor: systemActor, at: new Date(now), note: '按派遣规则自动派遣' }),
+  );
+  app.realtime.publish({ type: 'event.changed', divisionCode: updated.division_code, data: { id: updated.id, code: updated.code, action: 'dispatch', state: updated.state } });
+  return updated;
 }
 
 /** A repeated step changes nothing, so there is nothing to audit: the answer is the event as it stands. */
