@@ -3,10 +3,11 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf } from '../auth/auth.plugin.ts';
 import { divisionInScope, type Actor } from '../auth/actor.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { notFound } from '../http/errors.ts';
 import { runCommand } from '../http/command.ts';
 import { IdParams } from '../http/pagination.ts';
 import type { StoredFile } from '../db/schema.ts';
+import { readUpload } from './upload.ts';
 
 const FileInfo = Type.Object({
   id: Type.Integer(),
@@ -63,18 +64,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const part = await request.file();
-      if (!part) throw new AppError('FILE_MISSING', 400, {}, [{ field: '/file', code: 'required' }]);
-      let bytes: Buffer;
-      try {
-        bytes = await part.toBuffer();
-      } catch (error) {
-        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw new AppError('FILE_TOO_LARGE', 413, { limit: `${Math.round(app.config.uploadMaxBytes / 1024 / 1024)} MB` });
-        }
-        throw error;
-      }
-      if (bytes.length === 0) throw new AppError('FILE_MISSING', 400, {}, [{ field: '/file', code: 'required' }]);
+      const { bytes, filename } = await readUpload(request);
       // The bytes are stored before the transaction: content-addressed blobs are harmless if the insert fails.
       const blob = await app.files.save(bytes);
       const row = await runCommand(request, async (trx, audit) => {
@@ -84,7 +74,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
             sha256: blob.sha256,
             mime: blob.mime,
             size: blob.size,
-            original_name: part.filename.slice(0, 255) || 'file',
+            original_name: filename || 'file',
             width: blob.width,
             height: blob.height,
             has_thumbnail: blob.hasThumbnail,

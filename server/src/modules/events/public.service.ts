@@ -6,6 +6,7 @@ import { eventsRepo } from './events.repo.ts';
 import { intake, newFollowToken, hashToken } from './intake.service.ts';
 import { publicStage, type EventState } from './event-workflow.ts';
 import type { PublicIntakeBody } from './events.schema.ts';
+import { readUpload } from '../../files/upload.ts';
 
 /**
  * The resident H5 page: report without signing in, follow the report with its code and a secret
@@ -19,16 +20,7 @@ const imageAllowed = 'JPEG, PNG, WebP, GIF';
 /** Stores one photo for a report to come; the caller gets `<fileId>.<secret>` to cite it in the report. */
 export async function publicUpload(request: FastifyRequest) {
   const app = request.server;
-  const part = await request.file();
-  if (!part) throw new AppError('FILE_MISSING', 400, {}, [{ field: '/file', code: 'required' }]);
-  let bytes: Buffer;
-  try {
-    bytes = await part.toBuffer();
-  } catch (error) {
-    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('FILE_TOO_LARGE', 413, { limit: `${Math.round(app.config.uploadMaxBytes / 1024 / 1024)} MB` });
-    throw error;
-  }
-  if (bytes.length === 0) throw new AppError('FILE_MISSING', 400, {}, [{ field: '/file', code: 'required' }]);
+  const { bytes, filename } = await readUpload(request);
   // Stored before the transaction, as /api/files does: a content-addressed blob left over is harmless.
   const blob = await app.files.save(bytes);
   if (!blob.mime.startsWith('image/')) throw new AppError('FILE_TYPE_NOT_ALLOWED', 415, { mime: blob.mime, allowed: imageAllowed });
@@ -38,7 +30,7 @@ export async function publicUpload(request: FastifyRequest) {
   const row = await runCommand(request, async (trx, audit) => {
     const inserted = await trx
       .insertInto('stored_file')
-      .values({ sha256: blob.sha256, mime: blob.mime, size: blob.size, original_name: part.filename.slice(0, 255) || 'photo', width: blob.width, height: blob.height, has_thumbnail: blob.hasThumbnail, owner_type: 'public_upload', owner_id: hashToken(secret), division_code: town.code, uploaded_by: null })
+      .values({ sha256: blob.sha256, mime: blob.mime, size: blob.size, original_name: filename || 'photo', width: blob.width, height: blob.height, has_thumbnail: blob.hasThumbnail, owner_type: 'public_upload', owner_id: hashToken(secret), division_code: town.code, uploaded_by: null })
       .returning(['id', 'mime', 'size', 'division_code'])
       .executeTakeFirstOrThrow();
     audit({ action: 'event:public:upload', entityType: 'file', entityId: inserted.id, divisionCode: inserted.division_code, after: { sha256: blob.sha256, mime: blob.mime, size: blob.size } });

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError } from '../../http/errors.ts';
 import { IdParams, Page } from '../../http/pagination.ts';
 import {
   BoundaryCollection,
@@ -20,6 +19,7 @@ import {
 } from './grids.schema.ts';
 import { importBoundaries, listBoundaries, listHistory, locatePoint, updateBoundary } from './boundaries.service.ts';
 import { createResponsibilityGrid, getResponsibilityGrid, listResponsibilityGrids, updateResponsibilityGrid } from './responsibility-grids.service.ts';
+import { readUpload } from '../../files/upload.ts';
 
 /**
  * Map API: outlines as GeoJSON (always WGS84, `crs: 'EPSG:4326'`), point lookup, boundary import and
@@ -58,19 +58,8 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const part = await request.file();
-      if (!part) throw new AppError('FILE_MISSING', 400, {}, [{ field: '/file', code: 'required' }]);
-      let bytes: Buffer;
-      try {
-        bytes = await part.toBuffer();
-      } catch (error) {
-        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw new AppError('FILE_TOO_LARGE', 413, { limit: `${Math.round(app.config.uploadMaxBytes / 1024 / 1024)} MB` });
-        }
-        throw error;
-      }
-      if (bytes.length === 0) throw new AppError('FILE_MISSING', 400, {}, [{ field: '/file', code: 'required' }]);
-      return importBoundaries(request, { bytes, name: part.filename.slice(0, 255) }, request.query);
+      const { bytes, filename } = await readUpload(request);
+      return importBoundaries(request, { bytes, name: filename }, request.query);
     },
   );
   app.get(

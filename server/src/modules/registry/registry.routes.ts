@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../auth/auth.plugin.ts';
-import { AppError } from '../../http/errors.ts';
 import { IdParams, Page } from '../../http/pagination.ts';
 import { problemBody } from '../../http/problem.ts';
 import { xlsxMime } from '../../lib/xlsx-export.ts';
@@ -12,6 +11,7 @@ import { ImportQuery, ImportReport, ListQuery, NearestQuery, NearestResult, Poin
 import { areaCounts, createRecord, getRecord, listRecords, loadDictionaries, nearestRecords, pointsWithin, revealField, updateRecord } from './registry.service.ts';
 import { ImportRejected, importRecords } from './import/import.service.ts';
 import { exportRecords, importTemplate } from './export.ts';
+import { readUpload } from '../../files/upload.ts';
 
 const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 
@@ -46,18 +46,9 @@ const kindRoutes = (kind: RecordKind): FastifyPluginAsyncTypebox => async (app) 
       schema: { tags, summary: 'Import an XLSX or CSV file (multipart field "file"); re-importing updates by natural key', consumes: ['multipart/form-data'], querystring: ImportQuery, response: { 200: ImportReport, 422: Type.Unknown({ description: 'problem+json IMPORT_ROWS_REJECTED with the row report; nothing was written' }) } },
     },
     async (request, reply) => {
-      const limit = app.config.importMaxBytes;
-      const part = await request.file({ limits: { fileSize: limit } });
-      if (!part) throw new AppError('FILE_MISSING', 400, {}, [{ field: '/file', code: 'required' }]);
-      let bytes: Buffer;
+      const file = await readUpload(request, { maxBytes: app.config.importMaxBytes, allowEmpty: true });
       try {
-        bytes = await part.toBuffer();
-      } catch (error) {
-        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('FILE_TOO_LARGE', 413, { limit: `${Number((limit / 1024 / 1024).toFixed(1))} MB` });
-        throw error;
-      }
-      try {
-        return await importRecords(request, kind, { bytes, filename: part.filename }, request.query);
+        return await importRecords(request, kind, file, request.query);
       } catch (error) {
         if (!(error instanceof ImportRejected)) throw error;
         // problem+json with the row report as an extension member, so the caller can fix the file.

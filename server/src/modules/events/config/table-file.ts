@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import type { FastifyRequest } from 'fastify';
 import { AppError, type FieldError } from '../../../http/errors.ts';
+import { readUpload } from '../../../files/upload.ts';
 
 /** One data row of an uploaded table: its spreadsheet row number and its cells by column key. */
 export interface TableRow<K extends string> {
@@ -19,18 +20,7 @@ export interface TableColumn<K extends string> {
 
 /** The single uploaded file (multipart field "file"), as bytes. */
 export async function uploadedBytes(request: FastifyRequest): Promise<Buffer> {
-  const part = await request.file();
-  if (!part) throw new AppError('FILE_MISSING', 400, {}, [{ field: '/file', code: 'required' }]);
-  try {
-    const bytes = await part.toBuffer();
-    if (bytes.length === 0) throw new AppError('FILE_MISSING', 400, {}, [{ field: '/file', code: 'required' }]);
-    return bytes;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new AppError('FILE_TOO_LARGE', 413, { limit: `${Math.round(request.server.config.uploadMaxBytes / 1024 / 1024)} MB` });
-    }
-    throw error;
-  }
+  return (await readUpload(request)).bytes;
 }
 
 /** `'=x` was written by `escapeCell` on export: the apostrophe is ours, not the user's. */
