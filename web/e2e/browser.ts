@@ -17,3 +17,11 @@ export async function login(page: Page, baseUrl: string, username: string, passw
   await page.locator('[data-test="login-submit"]').click();
   await page.locator('[data-test="menu-home"]').waitFor({ state: 'visible' });
 }
+
+/** The server under test: `GONGZHI_E2E_URL` when set, otherwise a fresh test server with the demo town. */
+export async function e2eServer(): Promise<{ url: string; close(): Promise<void> }> {
+  if (process.env.GONGZHI_E2E_URL) return { url: process.env.GONGZHI_E2E_URL.replace(/\/$/, ''), close: async () => {} };
+  const { startTestServer } = await import('../../server/test/e2e-server.ts');
+  const server = await startTestServer();
+  return { url: server.url.replace(/\/$/, ''), close: () => server.close() };
+}

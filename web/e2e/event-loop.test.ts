@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, login } from './browser.ts';
+import { e2eServer, launchBrowser, login } from './browser.ts';
 
 /**
  * One resident report through the whole closed loop, each step by the role that does it in the demo
@@ -38,14 +38,9 @@ describe('the event loop, from a resident report to closure', () => {
 
   beforeAll(async () => {
     fs.mkdirSync(screenshots, { recursive: true });
-    if (process.env.GONGZHI_E2E_URL) {
-      baseUrl = process.env.GONGZHI_E2E_URL.replace(/\/$/, '');
-    } else {
-      const { startTestServer } = await import('../../server/test/e2e-server.ts');
-      const server = await startTestServer();
-      baseUrl = server.url.replace(/\/$/, '');
-      closeServer = () => server.close();
-    }
+    const server = await e2eServer();
+    baseUrl = server.url;
+    closeServer = () => server.close();
     browser = await launchBrowser();
   }, 120_000);
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, login } from './browser.ts';
+import { e2eServer, launchBrowser, login } from './browser.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screenshots = path.join(root, 'screenshots');
@@ -16,14 +16,9 @@ describe('town map (一张图)', () => {
 
   beforeAll(async () => {
     fs.mkdirSync(screenshots, { recursive: true });
-    if (process.env.GONGZHI_E2E_URL) {
-      baseUrl = process.env.GONGZHI_E2E_URL.replace(/\/$/, '');
-    } else {
-      const { startTestServer } = await import('../../server/test/e2e-server.ts');
-      const server = await startTestServer();
-      baseUrl = server.url.replace(/\/$/, '');
-      closeServer = () => server.close();
-    }
+    const server = await e2eServer();
+    baseUrl = server.url;
+    closeServer = () => server.close();
     browser = await launchBrowser();
   }, 120_000);
 
