@@ -273,6 +273,7 @@ function draft(world: World, random: Random): Draft {
     closed_at: null,
     appeal_status: 'none',
     merged_into_id: null,
+    supervision_level: null,
     follow_token_hash: null,
     version: 0,
     reported_at: at,

@@ -113,6 +113,8 @@ export interface EventTable {
   closed_at: NullableTimestamp;
   appeal_status: Generated<'none' | 'pending' | 'approved' | 'rejected'>;
   merged_into_id: number | null;
+  /** The highest open supervision step (migration 0008). */
+  supervision_level: Generated<'remind' | 'supervise' | 'listed' | null>;
   follow_token_hash: string | null;
   version: Generated<number>;
   reported_at: Timestamp;
