@@ -83,7 +83,9 @@ export async function spawnServer({ dataDir, demo = false, env = {} }) {
   };
   delete childEnv.DATABASE_URL;
   if (process.env.BENCH_DATABASE_URL) childEnv.DATABASE_URL = process.env.BENCH_DATABASE_URL;
-  const args = [cli, 'serve', ...(demo ? ['--demo'] : [])];
+  // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server under load.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const args = [...nodeArgs, cli, 'serve', ...(demo ? ['--demo'] : [])];
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, { cwd: root, env: childEnv, stdio: ['ignore', logFd, logFd] });
   fs.closeSync(logFd);

@@ -3,7 +3,7 @@ import type { DB } from '../db/schema.ts';
 import type { FieldCipher } from '../privacy/field-cipher.ts';
 import { maskPhone } from '../privacy/masking.ts';
 import type { EventSource } from '../modules/events/events.tables.ts';
-import { EventConfig, type PhaseLimits, type StandardChoice } from '../modules/events/config/event-config.ts';
+import { EventConfig, type PhaseLimitsByUrgency, type StandardChoice } from '../modules/events/config/event-config.ts';
 import { GridIndex } from '../modules/grids/grid-index.ts';
 import { configRepo } from '../modules/events/config/config.repo.ts';
 import { pickRoute, type RoutingRule } from '../modules/events/config/routing.ts';
@@ -64,7 +64,7 @@ interface Actor {
 interface World {
   now: number;
   calendar: WorkCalendar;
-  limits: PhaseLimits;
+  limits: PhaseLimitsByUrgency;
   categories: { code: string; name: string; weight: number; standard: StandardChoice }[];
   grids: { code: string; box: [number, number, number, number] }[];
   locator: GridIndex;
@@ -253,7 +253,8 @@ function draft(world: World, random: Random): Draft {
     state_before_suspension: null,
     phase,
     phase_started_at: at,
-    phase_deadline: phaseDeadline(world.calendar, phase, reportedAt, world.limits),
+    // Set below, from the urgency drawn above (drawing it earlier would change every demo event after it).
+    phase_deadline: null as Date | null,
     handling_unit_id: null,
     co_unit_ids: [],
     handle_started_at: null,
@@ -280,6 +281,7 @@ function draft(world: World, random: Random): Draft {
     created_at: at,
     updated_at: at,
   } satisfies EventRow;
+  row.phase_deadline = phaseDeadline(world.calendar, phase, reportedAt, world.limits, row.urgency);
   const reporter: Actor = resident ? { type: 'public', id: null, name: row.reporter_name!, organizationIds: [] } : { ...staff, organizationIds: [] };
   const history: Walk['history'] = [
     { at, actor_type: source === 'video_ai' || source === 'iot' ? 'system' : reporter.type, actor_id: reporter.id, actor_name: source === 'video_ai' ? '视频AI' : source === 'iot' ? '物联感知' : reporter.name, action: 'report', from_state: null, to_state: state, details: { source } },

@@ -74,9 +74,17 @@ export interface ImportResult {
   standardsUnchanged: number;
 }
 
+export interface PhaseLimits {
+  acceptMinutes: number;
+  dispatchMinutes: number;
+  verifyMinutes: number;
+  checkMinutes: number;
+}
+
 export interface Settings {
   workPeriods: { start: string; end: string }[];
-  phaseLimits: { acceptMinutes: number; dispatchMinutes: number; verifyMinutes: number; checkMinutes: number };
+  phaseLimits: PhaseLimits;
+  urgentPhaseLimits: { urgent: PhaseLimits; critical: PhaseLimits };
   duplicateWindow: { meters: number; hours: number };
 }
 

@@ -338,7 +338,9 @@ const en: typeof zhCN = {
       addPeriod: 'Add period',
       removePeriod: 'Remove period',
       phaseLimits: 'Step limits',
-      phaseLimitsHint: 'In working time; the handling limit comes from each category\'s standard.',
+      phaseLimitsHint: 'Normal events: in working time; the handling limit comes from each category\'s standard.',
+      urgentPhaseLimits: { urgent: 'Urgent step limits', critical: 'Critical step limits' },
+      urgentPhaseLimitsHint: 'Urgent and critical events: accept, verify, dispatch and check run around the clock, nights and holidays included.',
       phases: {
         acceptMinutes: 'Accept',
         verifyMinutes: 'Verify',

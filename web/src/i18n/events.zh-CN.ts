@@ -336,7 +336,9 @@ export default {
       addPeriod: '添加时段',
       removePeriod: '删除时段',
       phaseLimits: '环节时限',
-      phaseLimitsHint: '按工作时计算；处置环节的时限由各类别的立结案标准决定。',
+      phaseLimitsHint: '一般事件按工作时计算；处置环节的时限由各类别的立结案标准决定。',
+      urgentPhaseLimits: { urgent: '紧急事件环节时限', critical: '特急事件环节时限' },
+      urgentPhaseLimitsHint: '紧急、特急事件的受理、核实、派遣、核查环节昼夜连续计时（含夜间和节假日）。',
       phases: {
         acceptMinutes: '受理',
         verifyMinutes: '核实',

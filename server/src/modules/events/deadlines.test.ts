@@ -54,6 +54,23 @@ describe('event deadlines', () => {
     return event.id as number;
   }
 
+  it('runs the steps of urgent and critical events around the clock on their shorter limits', async () => {
+    // Friday 22:00: a normal report waits for Monday morning, an urgent one is due in 5 minutes.
+    clock('2026-12-04T22:00:00');
+    const report = async (urgency: string) => (await api.report(command, { source: 'patrol', categoryCode: 'E9904', description: '窨井盖缺失', location: point, urgency })).json().event;
+    expect(await report('normal')).toMatchObject({ phase: 'register', phaseDeadline: iso('2026-12-07T08:45:00') });
+    const urgent = await report('urgent');
+    expect(urgent).toMatchObject({ urgency: 'urgent', phase: 'register', phaseDeadline: iso('2026-12-04T22:05:00'), light: 'green' });
+    expect(await report('critical')).toMatchObject({ phase: 'register', phaseDeadline: iso('2026-12-04T22:02:00') });
+    // The light counts natural minutes too: 4 of 5 used is yellow, past 5 is red.
+    clock('2026-12-04T22:04:00');
+    expect((await api.get(command, urgent.id)).json().event.light).toBe('yellow');
+    clock('2026-12-04T22:06:00');
+    expect((await api.get(command, urgent.id)).json().event.light).toBe('red');
+    // The next step gets the urgent dispatch limit, also at night.
+    expect((await step(command, urgent.id, 'register')).phaseDeadline).toBe(iso('2026-12-04T22:11:00'));
+  });
+
   it('sets the handling deadline on the work calendar, extends it twice, then refuses', async () => {
     const id = await dispatchedFriday();
     clock('2026-12-07T10:30:00');

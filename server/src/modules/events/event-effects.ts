@@ -1,7 +1,7 @@
 import type { Selectable, Updateable } from 'kysely';
-import type { EventTable } from './events.tables.ts';
+import type { EventTable, Urgency } from './events.tables.ts';
 import type { EventAction, EventState, WorkflowFacts } from './event-workflow.ts';
-import type { PhaseLimits, StandardChoice } from './config/event-config.ts';
+import type { PhaseLimits, PhaseLimitsByUrgency, StandardChoice } from './config/event-config.ts';
 import { addWorkingMillis, deadlineFor, resumeDeadline, type LimitUnit, type WorkCalendar } from './work-calendar.ts';
 
 /**
@@ -55,20 +55,28 @@ const phaseMinutes = (phase: Phase, limits: PhaseLimits): number => {
   }
 };
 
-/** The time unit a phase is measured in: the standard's unit while handling, working time otherwise. */
-export function phaseUnit(row: Pick<EventRow, 'phase' | 'handle_limit_unit'>): LimitUnit {
-  return row.phase === 'handle' && row.handle_limit_unit ? row.handle_limit_unit : 'work_hour';
+/**
+ * The time unit a phase is measured in: the standard's unit while handling; otherwise working time for
+ * normal events and natural time for urgent and critical ones.
+ */
+export function phaseUnit(row: Pick<EventRow, 'phase' | 'handle_limit_unit' | 'urgency'>): LimitUnit {
+  if (row.phase === 'handle' && row.handle_limit_unit) return row.handle_limit_unit;
+  return row.urgency === 'normal' ? 'work_hour' : 'urgent_hour';
 }
 
-/** A minutes-long phase limit on working time (a report at 22:00 is due shortly after work starts). */
-export function phaseDeadline(calendar: WorkCalendar, phase: Phase, start: number, limits: PhaseLimits): Date {
-  return new Date(addWorkingMillis(calendar, start, phaseMinutes(phase, limits) * 60_000));
+/**
+ * A minutes-long phase limit for the event's urgency: on working time for normal events (a report at
+ * 22:00 is due shortly after work starts), around the clock with the shorter limits for urgent ones.
+ */
+export function phaseDeadline(calendar: WorkCalendar, phase: Phase, start: number, limits: PhaseLimitsByUrgency, urgency: Urgency): Date {
+  const millis = phaseMinutes(phase, limits[urgency]) * 60_000;
+  return new Date(urgency === 'normal' ? addWorkingMillis(calendar, start, millis) : start + millis);
 }
 
 export interface EffectContext {
   now: number;
   calendar: WorkCalendar;
-  limits: PhaseLimits;
+  limits: PhaseLimitsByUrgency;
   reason?: string;
   /** dispatch: the handling unit and the standard giving the handling limit. */
   organizationId?: number;
@@ -220,5 +228,5 @@ function timerPatch(row: EventRow, to: EventState, patch: EventPatch, ctx: Effec
     return { phase, phase_started_at: started ?? now, phase_deadline: deadline };
   }
   if (phase === row.phase && row.phase_deadline) return {};
-  return { phase, phase_started_at: now, phase_deadline: phaseDeadline(ctx.calendar, phase, ctx.now, ctx.limits) };
+  return { phase, phase_started_at: now, phase_deadline: phaseDeadline(ctx.calendar, phase, ctx.now, ctx.limits, row.urgency) };
 }

@@ -7,7 +7,7 @@ import type { EventSummary, EventView } from './events.schema.ts';
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The traffic light of the running phase; none while suspended, closed or without a deadline. */
-export function lightOf(row: { phase: string | null; phase_started_at: Date | null; phase_deadline: Date | null; handle_limit_unit: LimitUnit | null }, calendar: WorkCalendar, now: number): TrafficLight | null {
+export function lightOf(row: { phase: string | null; phase_started_at: Date | null; phase_deadline: Date | null; handle_limit_unit: LimitUnit | null; urgency: EventRow['urgency'] }, calendar: WorkCalendar, now: number): TrafficLight | null {
   if (!row.phase || row.phase === 'suspended' || !row.phase_started_at || !row.phase_deadline) return null;
   return trafficLight(usedFraction(calendar, phaseUnit(row), row.phase_started_at.getTime(), row.phase_deadline.getTime(), now));
 }

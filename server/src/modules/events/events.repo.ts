@@ -96,9 +96,6 @@ export const eventsRepo = {
     return db.selectFrom('event as e').selectAll('e').where('e.code', '=', code).executeTakeFirst();
   },
 
-  category(db: Db, code: string) {
-    return db.selectFrom('event_category').select(['code', 'minor_name', 'active', 'public_reportable']).where('code', '=', code).executeTakeFirst();
-  },
 
   /** The next number of the day, race-free: the upsert locks the counter row for the instant of the increment. */
   async nextSequence(db: Db, prefix: string, day: string): Promise<number> {
@@ -248,7 +245,10 @@ export const eventsRepo = {
       .where('e.lng', '>=', probe.lng - dLng)
       .where('e.lng', '<=', probe.lng + dLng)
       .where('e.lat', '>=', probe.lat - dLat)
-      .where('e.lat', '<=', probe.lat + dLat);
+      .where('e.lat', '<=', probe.lat + dLat)
+      // The latitude band of the event_duplicate_bands index (migration 0015), written as it is there.
+      .where(sql<number>`floor(e.lat * 1000)::integer`, '>=', Math.floor((probe.lat - dLat) * 1000))
+      .where(sql<number>`floor(e.lat * 1000)::integer`, '<=', Math.floor((probe.lat + dLat) * 1000));
     if (probe.excludeId !== null) q = q.where('e.id', '<>', probe.excludeId);
     const rows = await q.orderBy('e.reported_at').limit(20).execute();
     return rows.filter((r) => r.distance <= probe.meters);

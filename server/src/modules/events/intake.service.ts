@@ -61,8 +61,8 @@ export async function intake(request: FastifyRequest, report: Report, reporter: 
     const existing = await eventsRepo.findByIdempotencyKey(app.db, report.source, report.idempotencyKey);
     if (existing) return { event: existing, created: false };
   }
-  const category = await eventsRepo.category(app.db, report.categoryCode);
-  if (!category || !category.active || (reporter.publicOnly && !category.public_reportable)) {
+  const category = await app.eventConfig.category(report.categoryCode);
+  if (!category || !category.active || (reporter.publicOnly && !category.publicReportable)) {
     throw new AppError('EVENT_CATEGORY_UNKNOWN', 400, { code: report.categoryCode }, [{ field: '/categoryCode', code: 'EVENT_CATEGORY_UNKNOWN', params: { code: report.categoryCode } }]);
   }
   const phone = reporterPhone(app, report.reporterPhone, reporter.fields.phone);
@@ -80,6 +80,7 @@ export async function intake(request: FastifyRequest, report: Report, reporter: 
   // sequence, a number taken by an intake that then fails is skipped.
   const code = caseCode(town, day, await eventsRepo.nextSequence(app.db, town, day));
   const at = new Date(now);
+  const urgency = report.urgency ?? 'normal';
 
   const row: Insertable<EventTable> = {
     code,
@@ -87,14 +88,14 @@ export async function intake(request: FastifyRequest, report: Report, reporter: 
     source_ref: report.sourceRef ?? null,
     idempotency_key: report.idempotencyKey ?? null,
     category_code: category.code,
-    title: report.title ?? defaultTitle(category.minor_name, report.address ?? ''),
+    title: report.title ?? defaultTitle(category.minorName, report.address ?? ''),
     description: report.description,
     address: report.address ?? '',
     lng: point?.[0] ?? null,
     lat: point?.[1] ?? null,
     grid_code: grid?.unitGridCode ?? null,
     division_code: divisionCode,
-    urgency: report.urgency ?? 'normal',
+    urgency,
     reporter_name: report.reporterName ?? null,
     reporter_phone: phone?.cipher ?? null,
     reporter_phone_idx: phone?.index ?? null,
@@ -104,7 +105,7 @@ export async function intake(request: FastifyRequest, report: Report, reporter: 
     state,
     phase,
     phase_started_at: at,
-    phase_deadline: phaseDeadline(calendar, phase, now, limits),
+    phase_deadline: phaseDeadline(calendar, phase, now, limits, urgency),
     reported_at: at,
     created_at: at,
     updated_at: at,

@@ -67,9 +67,12 @@ describe('event intake', () => {
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json()).toMatchObject({ code: 'EVENT_CATEGORY_UNKNOWN', fields: [{ field: '/categoryCode', code: 'EVENT_CATEGORY_UNKNOWN' }] });
     expect(unknown.json().detail).toContain('E9999');
-    await t.app.db.updateTable('event_category').set({ active: false }).where('code', '=', 'E9902').execute();
+    // Deactivated through the configuration API, the category is refused at once (the cached config reloads).
+    const admin = await t.login('admin');
+    const setActive = (active: boolean) => t.as(admin, { method: 'PATCH', url: '/api/event-config/categories/E9902', payload: { active } });
+    expect((await setActive(false)).statusCode).toBe(200);
     const inactive = await api.report(command, { source: 'hotline', categoryCode: 'E9902', description: 'x' });
-    await t.app.db.updateTable('event_category').set({ active: true }).where('code', '=', 'E9902').execute();
+    expect((await setActive(true)).statusCode).toBe(200);
     expect(inactive.json().code).toBe('EVENT_CATEGORY_UNKNOWN');
   });
 

@@ -68,7 +68,7 @@ export async function publicProgress(request: FastifyRequest, code: string, toke
   const event = await eventsRepo.findByCode(app.db, code);
   // A wrong token answers exactly like an unknown code.
   if (!event?.follow_token_hash || !sameHash(event.follow_token_hash, hashToken(token))) throw notFound();
-  const [entries, category] = await Promise.all([eventsRepo.stateEntries(app.db, event.id), event.category_code ? eventsRepo.category(app.db, event.category_code) : undefined]);
+  const [entries, category] = await Promise.all([eventsRepo.stateEntries(app.db, event.id), event.category_code ? app.eventConfig.category(event.category_code) : undefined]);
   const reached = new Map<string, Date>();
   for (const entry of entries) {
     const stage = publicStage(entry.to_state as EventState);
@@ -78,7 +78,7 @@ export async function publicProgress(request: FastifyRequest, code: string, toke
   }
   return {
     code: event.code,
-    categoryName: category?.minor_name ?? null,
+    categoryName: category?.minorName ?? null,
     reportedAt: event.reported_at.toISOString(),
     stage: publicStage(event.state as EventState),
     steps: publicSteps.map((stage) => ({ stage, at: reached.get(stage)?.toISOString() ?? null })),

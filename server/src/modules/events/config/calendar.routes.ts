@@ -8,10 +8,11 @@ const Clock = Type.String({ pattern: clockPattern });
 const Minutes = Type.Integer({ minimum: 1, maximum: 1440 });
 const WorkPeriods = Type.Array(Type.Object({ start: Clock, end: Clock }, { additionalProperties: false }), { minItems: 1, maxItems: 6 });
 const PhaseLimits = Type.Object({ acceptMinutes: Minutes, dispatchMinutes: Minutes, verifyMinutes: Minutes, checkMinutes: Minutes }, { additionalProperties: false });
+const UrgentPhaseLimits = Type.Object({ urgent: PhaseLimits, critical: PhaseLimits }, { additionalProperties: false });
 const DuplicateWindow = Type.Object({ meters: Type.Integer({ minimum: 1, maximum: 5000 }), hours: Type.Integer({ minimum: 1, maximum: 720 }) }, { additionalProperties: false });
-const SettingsView = Type.Object({ workPeriods: WorkPeriods, phaseLimits: PhaseLimits, duplicateWindow: DuplicateWindow });
+const SettingsView = Type.Object({ workPeriods: WorkPeriods, phaseLimits: PhaseLimits, urgentPhaseLimits: UrgentPhaseLimits, duplicateWindow: DuplicateWindow });
 const UpdateSettingsBody = Type.Object(
-  { workPeriods: Type.Optional(WorkPeriods), phaseLimits: Type.Optional(PhaseLimits), duplicateWindow: Type.Optional(DuplicateWindow) },
+  { workPeriods: Type.Optional(WorkPeriods), phaseLimits: Type.Optional(PhaseLimits), urgentPhaseLimits: Type.Optional(UrgentPhaseLimits), duplicateWindow: Type.Optional(DuplicateWindow) },
   { additionalProperties: false, minProperties: 1 },
 );
 const DayKind = StringEnum(['holiday', 'workday']);
@@ -23,7 +24,7 @@ const DateParams = Type.Object({ date: Type.String({ format: 'date' }) });
 /** Working periods, phase limits and the holiday / 调休 calendar the deadlines are computed on. */
 export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['event config: calendar'];
-  app.get('/api/event-config/settings', { config: { permission: 'event:calendar:read' }, schema: { tags, summary: 'Working periods, phase limits, duplicate window', response: { 200: SettingsView } } }, (request) =>
+  app.get('/api/event-config/settings', { config: { permission: 'event:calendar:read' }, schema: { tags, summary: 'Working periods, phase limits (normal on working time; urgent and critical around the clock), duplicate window', response: { 200: SettingsView } } }, (request) =>
     getSettings(request),
   );
   app.patch('/api/event-config/settings', { config: { permission: 'event:calendar:update' }, schema: { tags, summary: 'Change settings (each given one is replaced whole)', body: UpdateSettingsBody, response: { 200: SettingsView } } }, (request) =>

@@ -6,12 +6,13 @@ import { runCommand } from '../../../http/command.ts';
 import { checkDay, checkWorkPeriods, checkYearRows, type CalendarDay, type DayKind, type PeriodText } from './calendar-rules.ts';
 import { configRepo } from './config.repo.ts';
 import { checkCountyLevel } from './county-level.ts';
-import { settingKeys, type DuplicateWindow, type PhaseLimits } from './event-config.ts';
+import { settingKeys, type DuplicateWindow, type PhaseLimits, type UrgentPhaseLimits } from './event-config.ts';
 import { readTable, uploadedBytes } from './table-file.ts';
 
 export interface Settings {
   workPeriods: PeriodText[];
   phaseLimits: PhaseLimits;
+  urgentPhaseLimits: UrgentPhaseLimits;
   duplicateWindow: DuplicateWindow;
 }
 
@@ -20,6 +21,7 @@ async function readSettings(db: Kysely<DB> | Transaction<DB>): Promise<Settings>
   return {
     workPeriods: values.get(settingKeys.workPeriods) as PeriodText[],
     phaseLimits: values.get(settingKeys.phaseLimits) as PhaseLimits,
+    urgentPhaseLimits: values.get(settingKeys.urgentPhaseLimits) as UrgentPhaseLimits,
     duplicateWindow: values.get(settingKeys.duplicateWindow) as DuplicateWindow,
   };
 }
@@ -35,7 +37,7 @@ export async function updateSettings(request: FastifyRequest, body: Partial<Sett
   }
   await runCommand(request, async (trx, audit) => {
     const before = await readSettings(trx);
-    for (const name of ['workPeriods', 'phaseLimits', 'duplicateWindow'] as const) {
+    for (const name of ['workPeriods', 'phaseLimits', 'urgentPhaseLimits', 'duplicateWindow'] as const) {
       const value = body[name];
       if (value === undefined) continue;
       await configRepo.putSetting(trx, settingKeys[name], value);

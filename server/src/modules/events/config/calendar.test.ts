@@ -25,6 +25,10 @@ describe('work calendar settings and holidays', () => {
     expect(settings).toEqual({
       workPeriods: [{ start: '08:30', end: '12:00' }, { start: '13:30', end: '17:30' }],
       phaseLimits: { acceptMinutes: 15, dispatchMinutes: 15, verifyMinutes: 30, checkMinutes: 30 },
+      urgentPhaseLimits: {
+        urgent: { acceptMinutes: 5, dispatchMinutes: 5, verifyMinutes: 15, checkMinutes: 15 },
+        critical: { acceptMinutes: 2, dispatchMinutes: 2, verifyMinutes: 10, checkMinutes: 10 },
+      },
       duplicateWindow: { meters: 50, hours: 24 },
     });
     const days = (await t.as(admin, { method: 'GET', url: '/api/event-config/calendar/days?year=2026' })).json().items;
@@ -52,7 +56,8 @@ describe('work calendar settings and holidays', () => {
     expect(changed.json().workPeriods[1]).toEqual({ start: '14:00', end: '18:00' });
     const after = await t.app.eventConfig.calendar();
     expect(show(deadlineFor(after, at('2026-09-21T11:00'), 2, 'work_hour'))).toBe('2026-09-21 15:00');
-    expect(await t.app.eventConfig.phaseLimits()).toEqual({ acceptMinutes: 10, dispatchMinutes: 20, verifyMinutes: 60, checkMinutes: 120 });
+    expect((await t.app.eventConfig.phaseLimits()).normal).toEqual({ acceptMinutes: 10, dispatchMinutes: 20, verifyMinutes: 60, checkMinutes: 120 });
+    expect((await patch({ urgentPhaseLimits: { urgent: { acceptMinutes: 5, dispatchMinutes: 5, verifyMinutes: 15, checkMinutes: 15 } } })).json().fields[0]).toMatchObject({ field: '/urgentPhaseLimits/critical', code: 'required' });
     const records = await t.app.db.selectFrom('audit_log').selectAll().where('action', '=', 'event:calendar:update').where('entity_type', '=', 'setting').orderBy('id').execute();
     expect(records.map((r) => r.entity_id)).toEqual(['work_periods', 'phase_limits']);
     expect(records[0]!.changes).toMatchObject({ value: { from: [{ start: '08:30', end: '12:00' }, { start: '13:30', end: '17:30' }] } });

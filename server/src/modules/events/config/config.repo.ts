@@ -223,5 +223,5 @@ export const configRepo = {
 
   // ---- what EventConfig caches
   activeRules: (db: Db) => db.selectFrom('routing_rule').select(['id', 'category_code', 'division_code', 'source', 'organization_id', 'priority']).where('active', '=', true).execute(),
-  autoDispatchCategories: (db: Db) => db.selectFrom('event_category').select('code').where('auto_dispatch', '=', true).execute(),
+  categoryFacts: (db: Db) => db.selectFrom('event_category').select(['code', 'minor_name', 'name_en', 'active', 'public_reportable', 'auto_dispatch']).execute(),
 };

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/schema.ts';
 import type { LimitUnit, WorkCalendar } from '../work-calendar.ts';
+import type { Urgency } from '../events.tables.ts';
 import { toWorkPeriods, type PeriodText } from './calendar-rules.ts';
 import { configRepo } from './config.repo.ts';
 import { pickRoute, type RoutingRule } from './routing.ts';
@@ -11,6 +12,15 @@ export interface PhaseLimits {
   verifyMinutes: number;
   checkMinutes: number;
 }
+
+/** Urgent and critical events get their own, shorter phase limits (setting urgent_phase_limits). */
+export interface UrgentPhaseLimits {
+  urgent: PhaseLimits;
+  critical: PhaseLimits;
+}
+
+/** The phase limits of each urgency: normal events run on working time, urgent and critical ones around the clock. */
+export type PhaseLimitsByUrgency = Record<Urgency, PhaseLimits>;
 
 export interface DuplicateWindow {
   meters: number;
@@ -35,25 +45,35 @@ export interface RouteCandidate {
   priority: number | null;
 }
 
+/** What intake and event views need of a category, without a query. */
+export interface CategoryFacts {
+  code: string;
+  minorName: string;
+  nameEn: string | null;
+  active: boolean;
+  publicReportable: boolean;
+  autoDispatch: boolean;
+}
+
 /** Setting keys (rows of `setting`, seeded by migration 0005). */
-export const settingKeys = { workPeriods: 'work_periods', phaseLimits: 'phase_limits', duplicateWindow: 'duplicate_window' } as const;
+export const settingKeys = { workPeriods: 'work_periods', phaseLimits: 'phase_limits', urgentPhaseLimits: 'urgent_phase_limits', duplicateWindow: 'duplicate_window' } as const;
 
 interface Snapshot {
   calendar: WorkCalendar;
-  phaseLimits: PhaseLimits;
+  phaseLimits: PhaseLimitsByUrgency;
   duplicateWindow: DuplicateWindow;
   /** Standards per category in display order; inactive ones stay for events registered under them. */
   standards: Map<string, (StandardChoice & { active: boolean })[]>;
-  autoDispatch: Set<string>;
+  categories: Map<string, CategoryFacts>;
   rules: RoutingRule[];
 }
 
 async function loadSnapshot(db: Kysely<DB>): Promise<Snapshot> {
-  const [settings, days, standardRows, autoDispatch, ruleRows] = await Promise.all([
+  const [settings, days, standardRows, categoryRows, ruleRows] = await Promise.all([
     configRepo.settings(db, Object.values(settingKeys)),
     configRepo.allDays(db),
     configRepo.allStandards(db),
-    configRepo.autoDispatchCategories(db),
+    configRepo.categoryFacts(db),
     configRepo.activeRules(db),
   ]);
   // Settings are written only through the validated settings route (or the migration), so their shape holds.
@@ -70,17 +90,19 @@ async function loadSnapshot(db: Kysely<DB>): Promise<Snapshot> {
       holidays: new Set(days.filter((d) => d.kind === 'holiday').map((d) => d.date)),
       workdays: new Set(days.filter((d) => d.kind === 'workday').map((d) => d.date)),
     },
-    phaseLimits: settings.get(settingKeys.phaseLimits) as PhaseLimits,
+    phaseLimits: { normal: settings.get(settingKeys.phaseLimits) as PhaseLimits, ...(settings.get(settingKeys.urgentPhaseLimits) as UrgentPhaseLimits) },
     duplicateWindow: settings.get(settingKeys.duplicateWindow) as DuplicateWindow,
     standards,
-    autoDispatch: new Set(autoDispatch.map((c) => c.code)),
+    categories: new Map(
+      categoryRows.map((c) => [c.code, { code: c.code, minorName: c.minor_name, nameEn: c.name_en, active: c.active, publicReportable: c.public_reportable, autoDispatch: c.auto_dispatch }]),
+    ),
     rules: ruleRows.map((r) => ({ id: r.id, categoryCode: r.category_code, divisionCode: r.division_code, source: r.source, organizationId: r.organization_id, priority: r.priority })),
   };
 }
 
 /**
  * The event-center configuration other modules read on every event: calendar, phase limits, duplicate
- * window, 立案条件 and routing. Loaded once and kept in memory; the configuration routes call
+ * window, categories, 立案条件 and routing. Loaded once and kept in memory; the configuration routes call
  * `invalidate()` after each committed change. The cache is per process: a multi-node deployment will
  * have to reload on a PostgreSQL NOTIFY sent by those routes (not built yet).
  */
@@ -110,12 +132,17 @@ export class EventConfig {
     return (await this.load()).calendar;
   }
 
-  async phaseLimits(): Promise<PhaseLimits> {
+  async phaseLimits(): Promise<PhaseLimitsByUrgency> {
     return (await this.load()).phaseLimits;
   }
 
   async duplicateWindow(): Promise<DuplicateWindow> {
     return (await this.load()).duplicateWindow;
+  }
+
+  /** A category by code (active or not); undefined when no such code exists. */
+  async category(code: string): Promise<CategoryFacts | undefined> {
+    return (await this.load()).categories.get(code);
   }
 
   /**
@@ -139,7 +166,7 @@ export class EventConfig {
     const snapshot = await this.load();
     const standard = input.categoryCode === null ? null : await this.standardFor(input.categoryCode, input.standardId);
     const pick = pickRoute(snapshot.rules, input, {
-      categoryAutoDispatch: input.categoryCode !== null && snapshot.autoDispatch.has(input.categoryCode),
+      categoryAutoDispatch: input.categoryCode !== null && snapshot.categories.get(input.categoryCode)?.autoDispatch === true,
       fallbackOrganizationId: standard?.defaultOrganizationId ?? null,
     });
     const names = new Map((await configRepo.organizationNames(this.db, pick.candidates.map((c) => c.organizationId))).map((o) => [o.id, o.name]));
