@@ -63,6 +63,8 @@ export interface EventSummary {
   title: string;
   address: string;
   divisionCode: string;
+  /** The grid's name (it carries the village), or the town's while unplaced. */
+  divisionName: string | null;
   gridCode: string | null;
   urgency: Urgency;
   state: EventState;
@@ -81,7 +83,6 @@ export interface Unit {
 
 export interface EventView extends EventSummary {
   description: string;
-  divisionName: string | null;
   sourceRef: string | null;
   lng: number | null;
   lat: number | null;

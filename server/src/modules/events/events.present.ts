@@ -21,6 +21,8 @@ export interface SummaryRow {
   title: string;
   address: string;
   division_code: string;
+  /** The grid's name (it carries the village) or the town's, for those who cannot read the division tree. */
+  division_name: string | null;
   grid_code: string | null;
   urgency: EventRow['urgency'];
   state: string;
@@ -43,6 +45,7 @@ export function presentSummary(row: SummaryRow, calendar: WorkCalendar, now: num
     title: row.title,
     address: row.address,
     divisionCode: row.division_code,
+    divisionName: row.division_name,
     gridCode: row.grid_code,
     urgency: row.urgency,
     state: row.state,
@@ -64,9 +67,8 @@ export interface ViewNames {
 export function presentEvent(row: EventRow, names: ViewNames, calendar: WorkCalendar, now: number): EventView {
   const unitName = (id: number | null) => names.units.find((u) => u.id === id)?.name ?? null;
   return {
-    ...presentSummary({ ...row, category_name: names.categoryName, handling_unit_name: unitName(row.handling_unit_id) }, calendar, now),
+    ...presentSummary({ ...row, category_name: names.categoryName, division_name: names.divisionName, handling_unit_name: unitName(row.handling_unit_id) }, calendar, now),
     description: row.description,
-    divisionName: names.divisionName,
     sourceRef: row.source_ref,
     lng: row.lng,
     lat: row.lat,

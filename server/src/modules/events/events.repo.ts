@@ -67,6 +67,7 @@ const summaryColumns = [
   'e.title',
   'e.address',
   'e.division_code',
+  'dv.name as division_name',
   'e.grid_code',
   'e.urgency',
   'e.state',
@@ -189,6 +190,7 @@ export const eventsRepo = {
       .innerJoin('event as e', 'e.id', 'p.id')
       .leftJoin('event_category as c', 'c.code', 'e.category_code')
       .leftJoin('organization as o', 'o.id', 'e.handling_unit_id')
+      .leftJoin('division as dv', 'dv.code', 'e.division_code')
       .select(summaryColumns);
     rows = byDeadline ? rows.orderBy(sql`e.phase_deadline ASC NULLS LAST`).orderBy('e.id') : rows.orderBy('e.reported_at', 'desc').orderBy('e.id', 'desc');
     const [counted, items] = await Promise.all([

@@ -94,6 +94,7 @@ export const EventSummary = Type.Object({
   title: Type.String(),
   address: Type.String(),
   divisionCode: Type.String(),
+  divisionName: Nullable(Type.String()),
   gridCode: Nullable(Type.String()),
   urgency: Urgency,
   state: Type.String(),
@@ -124,7 +125,6 @@ const Unit = Type.Object({ id: Type.Integer(), name: Type.String() });
 export const EventView = Type.Object({
   ...EventSummary.properties,
   description: Type.String(),
-  divisionName: Nullable(Type.String()),
   sourceRef: Nullable(Type.String()),
   lng: Nullable(Type.Number()),
   lat: Nullable(Type.Number()),

@@ -40,6 +40,11 @@ describe('event intake', () => {
     const detail = (await api.get(grid, event.id)).json();
     expect(detail.photos.before.map((p: { id: number }) => p.id)).toEqual([photo]);
     expect(detail.timeline[0]).toMatchObject({ action: 'report', actorName: '张网格', toState: 'pending_register', fileIds: [photo] });
+    // Queue rows name the place, so the grid worker (who cannot read the division tree) sees where it is.
+    const gridName = (await t.app.db.selectFrom('division').select('name').where('code', '=', homeGrid).executeTakeFirstOrThrow()).name;
+    const listed = (await t.as(grid, { method: 'GET', url: '/api/events?pageSize=50' })).json().items.find((e: { id: number }) => e.id === event.id);
+    expect(listed).toMatchObject({ divisionCode: homeGrid, divisionName: gridName });
+    expect(detail.event.divisionName).toBe(gridName);
   });
 
   it('converts GCJ-02 points to WGS84 before locating them', async () => {

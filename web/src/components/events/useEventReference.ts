@@ -72,7 +72,6 @@ export function useEventReference() {
   });
   const categoryByCode = computed(() => new Map(categories.value.map((c) => [c.code, c])));
 
-  const divisionNames = computed(() => new Map(divisions.value.map((d) => [d.code, d.name])));
   const villageTree = computed(() =>
     buildTree(
       divisions.value.filter((d) => d.level !== 'grid'),
@@ -83,7 +82,7 @@ export function useEventReference() {
     ),
   );
 
-  return { sources, urgencies, sourceLabel, urgencyOf, categoryOptions, categoryByCode, canReadDivisions, divisionNames, villageTree };
+  return { sources, urgencies, sourceLabel, urgencyOf, categoryOptions, categoryByCode, canReadDivisions, villageTree };
 }
 
 /** Units to dispatch to, within my scope (only read when the dispatch or co-handling dialog opens). */
