@@ -84,6 +84,8 @@ export interface Unit {
 export interface EventView extends EventSummary {
   description: string;
   sourceRef: string | null;
+  /** The 立案条件 applied (chosen at 立案, else the category's first at dispatch). */
+  standardId: number | null;
   lng: number | null;
   lat: number | null;
   reporterName: string | null;
@@ -168,6 +170,8 @@ export interface ActionBody {
   note?: string;
   fileIds?: number[];
   organizationId?: number;
+  /** `register`: the 立案条件 that applies. */
+  standardId?: number;
   coUnitIds?: number[];
   until?: string;
   decision?: 'approve' | 'reject';

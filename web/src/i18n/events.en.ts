@@ -170,6 +170,7 @@ const en: typeof zhCN = {
       register: 'Register when',
       close: 'Close when',
       limit: 'Time limit: {value} {unit}',
+      applied: 'Applied',
     },
     handling: {
       unit: 'Handling unit',
@@ -213,6 +214,7 @@ const en: typeof zhCN = {
       merged: 'Merged into {into}',
     },
     dialog: {
+      standard: 'Registration condition that applies',
       reason: 'Reason',
       note: 'Note',
       notePlaceholder: 'Optional; kept in the history',

@@ -168,6 +168,7 @@ export default {
       register: '立案条件',
       close: '结案条件',
       limit: '处置时限：{value} {unit}',
+      applied: '已适用',
     },
     handling: {
       unit: '处置单位',
@@ -211,6 +212,7 @@ export default {
       merged: '已合并到 {into}',
     },
     dialog: {
+      standard: '适用的立案条件',
       reason: '原因',
       note: '办理说明',
       notePlaceholder: '选填，记录在办理过程中',

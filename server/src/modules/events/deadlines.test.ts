@@ -118,4 +118,25 @@ describe('event deadlines', () => {
     const { event } = (await api.report(command, { source: 'hotline', categoryCode: 'E9904', description: '夜间来电', location: point })).json();
     expect(event).toMatchObject({ state: 'reported', phase: 'accept', phaseDeadline: iso('2026-12-07T08:45:00') });
   });
+
+  it('registers under the chosen 立案条件, whose limit then applies at dispatch', async () => {
+    const urgentCondition = await t.app.db
+      .insertInto('event_standard')
+      .values({ category_code: 'E9904', register_condition: '占用消防通道', close_condition: '通道清空', limit_value: 2, limit_unit: 'urgent_hour', sort: 1 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const otherCategory = await t.app.db.selectFrom('event_standard').select('id').where('category_code', '<>', 'E9904').where('active', '=', true).executeTakeFirstOrThrow();
+    t.app.eventConfig.invalidate();
+    clock('2026-12-04T16:00:00');
+    const { event } = (await api.report(command, { source: 'patrol', categoryCode: 'E9904', description: '占用消防通道', location: point })).json();
+    expect(event.standardId).toBeNull();
+    for (const standardId of [otherCategory.id, 999_999]) {
+      const refused = await api.act(command, event.id, 'register', { standardId });
+      expect(refused.json()).toMatchObject({ code: 'EVENT_STANDARD_INVALID', fields: [{ field: '/standardId', code: 'EVENT_STANDARD_INVALID' }] });
+    }
+    expect((await api.get(command, event.id)).json().event.state).toBe('pending_register');
+    expect((await step(command, event.id, 'register', { standardId: urgentCondition.id })).standardId).toBe(urgentCondition.id);
+    // Two natural hours from Friday 16:00, not four working hours.
+    expect(await step(command, event.id, 'dispatch', { organizationId: enf })).toMatchObject({ standardId: urgentCondition.id, handleDeadline: iso('2026-12-04T18:00:00') });
+  });
 });

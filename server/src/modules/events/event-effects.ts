@@ -78,7 +78,7 @@ export interface EffectContext {
   calendar: WorkCalendar;
   limits: PhaseLimitsByUrgency;
   reason?: string;
-  /** dispatch: the handling unit and the standard giving the handling limit. */
+  /** dispatch: the handling unit and the standard giving the handling limit; register: the chosen standard. */
   organizationId?: number;
   standard?: Pick<StandardChoice, 'id' | 'limitValue' | 'limitUnit'>;
   /** co_assign */
@@ -123,6 +123,12 @@ export function effectOf(action: EventAction, row: EventRow, to: EventState, ctx
       if (!ctx.placement) throw new Error('place needs a placement');
       Object.assign(patch, { lng: ctx.placement.lng, lat: ctx.placement.lat, grid_code: ctx.placement.gridCode, division_code: ctx.placement.gridCode });
       details.gridCode = ctx.placement.gridCode;
+      break;
+    case 'register':
+      if (ctx.standard) {
+        patch.standard_id = ctx.standard.id;
+        details.standardId = ctx.standard.id;
+      }
       break;
     case 'dispatch': {
       if (!ctx.standard || ctx.organizationId === undefined) throw new Error('dispatch needs a unit and a standard');

@@ -70,6 +70,7 @@ export function presentEvent(row: EventRow, names: ViewNames, calendar: WorkCale
     ...presentSummary({ ...row, category_name: names.categoryName, division_name: names.divisionName, handling_unit_name: unitName(row.handling_unit_id) }, calendar, now),
     description: row.description,
     sourceRef: row.source_ref,
+    standardId: row.standard_id,
     lng: row.lng,
     lat: row.lat,
     reporterName: row.reporter_name,

@@ -52,6 +52,8 @@ export const ActionBody = Type.Object(
     note: Type.Optional(Type.String({ maxLength: 2000 })),
     fileIds: Type.Optional(FileIds),
     organizationId: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** register: the 立案条件 that applies (one of the category's active ones); else the first is used at dispatch. */
+    standardId: Type.Optional(Type.Integer({ minimum: 1 })),
     coUnitIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 10, uniqueItems: true })),
     until: Type.Optional(Type.String({ format: 'date-time' })),
     location: Type.Optional(PointInput),
@@ -126,6 +128,8 @@ export const EventView = Type.Object({
   ...EventSummary.properties,
   description: Type.String(),
   sourceRef: Nullable(Type.String()),
+  /** The 立案条件 applied at 立案 (or at dispatch, the category's first); null before. */
+  standardId: Nullable(Type.Integer()),
   lng: Nullable(Type.Number()),
   lat: Nullable(Type.Number()),
   reporterName: Nullable(Type.String()),

@@ -127,6 +127,12 @@ async function effectContext(app: FastifyInstance, actor: Actor, action: EventAc
       if (!standard) throw new AppError('EVENT_NO_STANDARD', 409, { code: row.category_code ?? '' });
       return { ...context, organizationId: body.organizationId, standard };
     }
+    case 'register': {
+      if (body.standardId === undefined) return context;
+      const standard = row.category_code ? await app.eventConfig.activeStandard(row.category_code, body.standardId) : null;
+      if (!standard) throw new AppError('EVENT_STANDARD_INVALID', 400, { id: body.standardId }, [{ field: '/standardId', code: 'EVENT_STANDARD_INVALID', params: { id: body.standardId } }]);
+      return { ...context, standard };
+    }
     case 'co_assign':
       if (!body.coUnitIds) throw required('/coUnitIds');
       await checkUnits(app, actor, body.coUnitIds, '/coUnitIds');

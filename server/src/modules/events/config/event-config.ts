@@ -145,6 +145,14 @@ export class EventConfig {
     return (await this.load()).categories.get(code);
   }
 
+  /** The category's active 立案条件 with this id, for registering under it; null when it is not one. */
+  async activeStandard(categoryCode: string, standardId: number): Promise<StandardChoice | null> {
+    const found = (await this.load()).standards.get(categoryCode)?.find((s) => s.id === standardId && s.active);
+    if (!found) return null;
+    const { active: _active, ...choice } = found;
+    return choice;
+  }
+
   /**
    * The 立案条件 with the given id (even if deactivated since: an event registered under it keeps it),
    * or the category's first active one; null when there is none.
