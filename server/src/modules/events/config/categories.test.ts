@@ -45,10 +45,11 @@ describe('event categories and 立结案标准', () => {
     expect(csv).toHaveLength(97);
     for (const row of csv) {
       const code = `${row.kind === '部件' ? 'C' : 'E'}${row.major_code}${row.minor_code}`;
-      expect(byCode.get(code), code).toMatchObject({ kind: row.kind === '部件' ? 'component' : 'event', major_code: row.major_code, major_name: row.major_name, minor_code: row.minor_code, minor_name: row.minor_name, is_extension: false });
+      expect(byCode.get(code), code).toMatchObject({ kind: row.kind === '部件' ? 'component' : 'event', major_code: row.major_code, major_name: row.major_name, minor_code: row.minor_code, minor_name: row.minor_name, name_en: row.name_en, is_extension: false });
+      expect(row.name_en, code).not.toBe('');
     }
     expect(byCode.get('E0550')).toMatchObject({ minor_name: '占道经营', major_name: '街面秩序', is_extension: true, auto_dispatch: true, reminder_allowed: true });
-    expect(byCode.get('E0150')).toMatchObject({ minor_name: '垃圾乱倒', is_extension: true });
+    expect(byCode.get('E0150')).toMatchObject({ minor_name: '垃圾乱倒', name_en: 'Illegal dumping', is_extension: true });
     expect(categories).toHaveLength(csv.length + 2);
     const standards = await t.app.db.selectFrom('event_standard').select(['category_code', 'limit_value', 'limit_unit', 'default_organization_id']).where('active', '=', true).execute();
     for (const c of categories) expect(standards.some((s) => s.category_code === c.code), c.code).toBe(true);

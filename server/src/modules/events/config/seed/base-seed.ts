@@ -27,6 +27,8 @@ export interface TaxonomyRow {
   major_name: string;
   minor_code: string;
   minor_name: string;
+  /** The English name shown in the English UI (our translation, not part of the standard). */
+  name_en: string;
   evidence: string;
 }
 
@@ -38,8 +40,8 @@ const kindOf = (label: TaxonomyRow['kind']): CategoryKind => (label === '部件'
 
 /** Local extensions (minor codes 50–98): the seed's video-AI scenario names both (reference §5.4). */
 const extensions = [
-  { kind: 'event' as const, majorCode: '01', majorName: '市容环境', minorCode: '50', minorName: '垃圾乱倒' },
-  { kind: 'event' as const, majorCode: '05', majorName: '街面秩序', minorCode: '50', minorName: '占道经营' },
+  { kind: 'event' as const, majorCode: '01', majorName: '市容环境', minorCode: '50', minorName: '垃圾乱倒', nameEn: 'Illegal dumping' },
+  { kind: 'event' as const, majorCode: '05', majorName: '街面秩序', minorCode: '50', minorName: '占道经营', nameEn: 'Road-occupying stall' },
 ];
 
 /** Dispatch without a dispatcher when one routing rule is clearly best: emergencies and the two commonest AI-detected street cases. */
@@ -168,7 +170,7 @@ export async function seedEventConfig(db: Kysely<DB>): Promise<boolean> {
   const existing = await db.selectFrom('event_category').select('code').limit(1).executeTakeFirst();
   if (existing) return false;
   const categories = [
-    ...taxonomyRows().map((r) => ({ kind: kindOf(r.kind), majorCode: r.major_code, majorName: r.major_name, minorCode: r.minor_code, minorName: r.minor_name, isExtension: false })),
+    ...taxonomyRows().map((r) => ({ kind: kindOf(r.kind), majorCode: r.major_code, majorName: r.major_name, minorCode: r.minor_code, minorName: r.minor_name, nameEn: r.name_en || null, isExtension: false })),
     ...extensions.map((e) => ({ ...e, isExtension: true })),
   ].map((c) => ({ ...c, code: categoryCode(c.kind, c.majorCode, c.minorCode) }));
   await db.transaction().execute(async (trx) => {
@@ -182,6 +184,7 @@ export async function seedEventConfig(db: Kysely<DB>): Promise<boolean> {
           major_name: c.majorName,
           minor_code: c.minorCode,
           minor_name: c.minorName,
+          name_en: c.nameEn,
           is_extension: c.isExtension,
           auto_dispatch: autoDispatch.has(c.code),
           reminder_allowed: reminderAllowed.has(c.code),
