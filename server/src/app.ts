@@ -26,6 +26,7 @@ import { FileStore } from './files/file-store.ts';
 import { fileRoutes } from './files/files.routes.ts';
 import { moduleRoutes } from './modules/module-routes.ts';
 import { EventConfig } from './modules/events/config/event-config.ts';
+import { ClusterBus } from './db/cluster-bus.ts';
 import { GridIndex } from './modules/grids/grid-index.ts';
 
 declare module 'fastify' {
@@ -33,6 +34,8 @@ declare module 'fastify' {
     db: Kysely<DB>;
     database: Database;
     config: Config;
+    /** Messages to the other API nodes on the same PostgreSQL database (none on PGlite). */
+    bus: ClusterBus;
     auth: AuthService;
     realtime: RealtimeHub;
     files: FileStore;
@@ -81,14 +84,18 @@ export async function buildApp(options: BuildOptions) {
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
+  // Caches and live updates stay in step across API nodes sharing one PostgreSQL database.
+  const bus = await ClusterBus.open(database, (message, error) => app.log.warn({ err: error }, message));
+  app.addHook('onClose', () => bus.close());
   app.decorate('db', database.db);
   app.decorate('database', database);
   app.decorate('config', config);
-  app.decorate('auth', new AuthService(new AuthRepository(database.db), config, options.now));
-  app.decorate('realtime', new RealtimeHub());
+  app.decorate('bus', bus);
+  app.decorate('auth', new AuthService(new AuthRepository(database.db), config, options.now, bus));
+  app.decorate('realtime', new RealtimeHub(bus));
   app.decorate('files', new FileStore(path.join(config.dataDir, 'files')));
-  app.decorate('eventConfig', new EventConfig(database.db));
-  app.decorate('grids', await GridIndex.load(database.db));
+  app.decorate('eventConfig', new EventConfig(database.db, bus));
+  app.decorate('grids', await GridIndex.load(database.db, bus));
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.decorateRequest('actor', undefined);
   app.decorateRequest('audited', false);

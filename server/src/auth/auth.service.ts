@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Config } from '../config.ts';
+import type { ClusterBus } from '../db/cluster-bus.ts';
 import { AppError } from '../http/errors.ts';
 import { localeFromHeader, type Locale } from '../i18n/messages.ts';
 import type { Actor } from './actor.ts';
@@ -17,6 +18,9 @@ interface ClientInfo {
   userAgent: string | null;
 }
 
+/** What the other nodes must forget (the cluster bus topic `sessions`). */
+type SessionChange = { userId: number } | { tokenHash: string };
+
 interface CachedSession {
   actor: Actor;
   expiresAt: number;
@@ -27,8 +31,9 @@ interface CachedSession {
 
 /**
  * Sessions are re-read from the database at most every few seconds and their last-seen time is written
- * at most once a minute: an authenticated read costs no database round trip. Revocation on another
- * API node takes effect within `cacheMillis`.
+ * at most once a minute: an authenticated read costs no database round trip. Sign-out, revocation and
+ * changed roles reach the other API nodes over the cluster bus at once; were the bus down, the cache
+ * would still expire within `cacheMillis`.
  */
 const cacheMillis = 5_000;
 const persistEveryMillis = 60_000;
@@ -41,7 +46,25 @@ export class AuthService {
     private readonly repo: AuthRepository,
     private readonly config: Config,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly bus?: ClusterBus,
+  ) {
+    bus?.on('sessions', (payload) => {
+      const change = payload as SessionChange | null;
+      if (change === null) this.sessions.clear();
+      else if ('userId' in change) this.forgetUser(change.userId);
+      else this.sessions.delete(change.tokenHash);
+    });
+  }
+
+  /** Drops this node's cached sessions of a user, and tells the other nodes to. */
+  private forgetUserEverywhere(userId: number) {
+    this.forgetUser(userId);
+    this.bus?.announce('sessions', { userId } satisfies SessionChange);
+  }
+
+  private forgetUser(userId: number) {
+    for (const [hash, cached] of this.sessions) if (cached.actor.type === 'user' && cached.actor.id === userId) this.sessions.delete(hash);
+  }
 
   async login(username: string, password: string, client: ClientInfo) {
     const log = (userId: number | null, success: boolean, reason: string) =>
@@ -72,7 +95,8 @@ export class AuthService {
     const expiresAt = new Date(this.now() + this.config.sessionMaxHours * 3_600_000);
     await this.repo.createSession({ tokenHash: sha256(token), userId: user.id, csrfToken, ...client, createdAt: new Date(this.now()), expiresAt, single: true });
     await log(user.id, true, 'ok');
-    for (const [hash, cached] of this.sessions) if (cached.actor.id === user.id) this.sessions.delete(hash);
+    // One session per account: the previous one ends here and on every other node.
+    this.forgetUserEverywhere(user.id);
     return { token, csrfToken, expiresAt };
   }
 
@@ -80,13 +104,14 @@ export class AuthService {
     const hash = sha256(token);
     this.sessions.delete(hash);
     await this.repo.revokeSession(hash);
+    this.bus?.announce('sessions', { tokenHash: hash } satisfies SessionChange);
     await this.repo.logLogin({ username: who.username, userId: who.userId, success: true, reason: 'logout', ...client });
   }
 
   /** Drops cached sessions of a user after their roles, scope or status changed. */
   async invalidateUser(userId: number, revoke = false) {
-    for (const [hash, cached] of this.sessions) if (cached.actor.type === 'user' && cached.actor.id === userId) this.sessions.delete(hash);
     if (revoke) await this.repo.revokeUserSessions(userId);
+    this.forgetUserEverywhere(userId);
   }
 
   async authenticateSession(token: string, acceptLanguage: string | undefined): Promise<Actor> {

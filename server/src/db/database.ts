@@ -12,6 +12,8 @@ export interface Database {
   kind: DatabaseKind;
   /** Where the data lives: the PGlite directory, or the PostgreSQL URL without its password. */
   location: string;
+  /** PostgreSQL only: how to open a connection of one's own (the cluster bus LISTENs on it). */
+  connectionString?: string;
   /** The embedded engine, for snapshots and backups; undefined on PostgreSQL. */
   pglite?: PGlite;
   close(): Promise<void>;
@@ -33,7 +35,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     },
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', location: redactUrl(url), close: () => db.destroy() };
+  return { db, kind: 'postgres', location: redactUrl(url), connectionString: url, close: () => db.destroy() };
 }
 
 export interface PGliteOptions {

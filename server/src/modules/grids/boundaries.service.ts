@@ -234,7 +234,7 @@ async function saveCandidates(request: FastifyRequest, candidates: Candidate[], 
     }
     return result;
   });
-  await request.server.grids.reload(request.server.db);
+  await request.server.grids.changed(request.server.db);
   return summaries;
 }
 

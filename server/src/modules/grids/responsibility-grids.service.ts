@@ -87,7 +87,7 @@ export async function createResponsibilityGrid(request: FastifyRequest, body: Cr
     audit({ action: 'map:responsibility-grid:create', entityType: 'responsibility_grid', entityId: id, divisionCode: created.village_code, after: auditView(created) });
     return created;
   });
-  await request.server.grids.reload(request.server.db);
+  await request.server.grids.changed(request.server.db);
   return presentResponsibilityGrid(row);
 }
 
@@ -104,6 +104,6 @@ export async function updateResponsibilityGrid(request: FastifyRequest, id: numb
     audit({ action: 'map:responsibility-grid:update', entityType: 'responsibility_grid', entityId: id, divisionCode: after.village_code, before: auditView(before), after: auditView(after) });
     return after;
   });
-  await request.server.grids.reload(request.server.db);
+  await request.server.grids.changed(request.server.db);
   return presentResponsibilityGrid(row);
 }

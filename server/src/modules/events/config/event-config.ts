@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/schema.ts';
+import type { ClusterBus } from '../../../db/cluster-bus.ts';
 import type { LimitUnit, WorkCalendar } from '../work-calendar.ts';
 import type { Urgency } from '../events.tables.ts';
 import { toWorkPeriods, type PeriodText } from './calendar-rules.ts';
@@ -103,17 +104,22 @@ async function loadSnapshot(db: Kysely<DB>): Promise<Snapshot> {
 /**
  * The event-center configuration other modules read on every event: calendar, phase limits, duplicate
  * window, categories, 立案条件 and routing. Loaded once and kept in memory; the configuration routes call
- * `invalidate()` after each committed change. The cache is per process: a multi-node deployment will
- * have to reload on a PostgreSQL NOTIFY sent by those routes (not built yet).
+ * `invalidate()` after each committed change, which also tells the other API nodes (cluster bus).
  */
 export class EventConfig {
   private snapshot: Promise<Snapshot> | null = null;
 
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly bus?: ClusterBus,
+  ) {
+    bus?.on('event-config', () => (this.snapshot = null));
+  }
 
-  /** Drops the cache; the next read reloads. A load already running is not stored back. */
+  /** Drops the cache here and on the other nodes; the next read reloads. A load already running is not stored back. */
   invalidate(): void {
     this.snapshot = null;
+    this.bus?.announce('event-config');
   }
 
   private load(): Promise<Snapshot> {
