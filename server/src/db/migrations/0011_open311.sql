@@ -1,8 +1,8 @@
 -- Open311 GeoReport v2: the questions a service asks beyond the description (service definitions),
 -- and what an Open311 request brought beside its event.
 
--- One attribute of a service (service = an event_category). Data, edited by admins through
--- /api/open311/attributes; the demo town ships a few.
+-- One attribute of a service (service = an event_category). Data, edited by county-level admins
+-- through /api/open311; the demo town ships a few.
 CREATE TABLE open311_attribute (
   id                   integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   category_code        text NOT NULL REFERENCES event_category(code),
@@ -38,6 +38,10 @@ CREATE TABLE open311_request (
 );
 CREATE INDEX open311_request_token ON open311_request (api_token_id);
 
--- The command center reads the service definitions; editing them stays with county-level admins.
-UPDATE role SET permissions = permissions || ARRAY['open311:attribute:read']
+-- What the discovery document tells partners: whom to contact, how to get an api_key.
+INSERT INTO setting (key, value) VALUES
+  ('open311_discovery', '{"contact": "镇综合指挥室 / Town command center", "keyService": "api_key 由区县管理员用 `gongzhi token create --scope open311` 签发 / api_keys are issued by the county administrator"}');
+
+-- The command center reads the Open311 configuration; changing it stays with county-level admins.
+UPDATE role SET permissions = permissions || ARRAY['open311:config:read']
   WHERE builtin AND code = 'command_center';
