@@ -266,7 +266,8 @@ describe('Open311 GeoReport v2', () => {
     const number = await refused(await postRequest(t, { api_key: demoOpen311Key, service_code: 'E0505', ...at, 'attribute[blocking]': 'none', 'attribute[vehicles]': 'two' }), 400);
     expect(number).toEqual([expect.stringMatching(/^attribute\[vehicles\]: /)]);
 
-    for (const location of [{ lat: String(point.lat) }, { lat: '95', long: String(point.lng) }, { lat: 'north', long: 'east' }, {}, { address_id: 'A-17' }]) {
+    const locations: Record<string, string>[] = [{ lat: String(point.lat) }, { lat: '95', long: String(point.lng) }, { lat: 'north', long: 'east' }, {}, { address_id: 'A-17' }];
+    for (const location of locations) {
       const errors = await refused(await postRequest(t, { api_key: demoOpen311Key, service_code: 'E0101', ...location }), 400);
       expect(errors).toEqual([expect.stringMatching(/^lat\/long: /)]);
     }
