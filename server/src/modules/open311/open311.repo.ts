@@ -108,8 +108,8 @@ export const open311Repo = {
         'e.lat',
         'e.lng',
         'r.media_url',
-      ])
-      .where(divisionPrefix('e.division_code', filter.divisionCode));
+      ]);
+    if (filter.divisionCode) q = q.where(divisionPrefix('e.division_code', filter.divisionCode));
     if (filter.codes) q = q.where('e.code', 'in', filter.codes);
     else {
       if (filter.serviceCodes) q = q.where('e.category_code', 'in', filter.serviceCodes);

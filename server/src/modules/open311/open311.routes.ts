@@ -27,13 +27,14 @@ function formatOf(request: FastifyRequest): Format {
 
 /**
  * Errors as the spec lists them (`[{code, description}]`, XML `errors/error`), one per problem, with
- * its status codes: 403 bad api_key, 404 unknown resource or extension, 500 our failure, 400 the rest.
+ * its status codes: 403 bad api_key, 404 unknown resource or extension, 500 our failure, 400 the rest
+ * (and 429 when a client posts too fast: more useful to it than a bare 400).
  */
 function open311Error(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) {
   let appError = toAppError(error);
   // Params fail only on the extension (.html): the resource does not exist in that format.
   if ((error as { validationContext?: string }).validationContext === 'params') appError = new AppError('OPEN311_FORMAT', 404);
-  const status = appError.status === 403 || appError.status === 404 ? appError.status : appError.status >= 500 ? 500 : 400;
+  const status = [403, 404, 429].includes(appError.status) ? appError.status : appError.status >= 500 ? 500 : 400;
   if (status === 500) request.log.error({ err: error }, 'open311 request failed');
   const problem = problemBody(appError, requestLocale(request), request.url);
   const errors = problem.fields.length ? problem.fields.map((f) => ({ code: status, description: `${f.field}: ${f.message}` })) : [{ code: status, description: problem.detail }];
