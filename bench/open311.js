@@ -1,8 +1,8 @@
 // Area `open311`: the Open311 GeoReport v2 API over HTTP against a real `gongzhi serve`.
 //
-//   open311.requests_90d_p95   GET /open311/v2/requests.json with no parameters: the spec's default,
-//                              the last 90 days, newest first, one page of 1000 requests (the spec's
-//                              cap) with status notes; one client paging (1 connection,
+//   open311.requests_90d_p95   GET /open311/v2/requests.json with no parameters: the default answer:
+//                              the last 90 days, newest first, one page of 200 requests with their
+//                              status notes; one client paging (1 connection,
 //                              BENCH_OPEN311_CONNECTIONS); 95th percentile latency, target 200 ms
 //
 // The database holds BENCH_EVENTS events (default 1,000,000, about 61,000 of them in the last 90

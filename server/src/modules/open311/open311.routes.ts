@@ -103,7 +103,7 @@ export const open311Routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/v2/requests.:format',
-    { schema: { tags, summary: 'Service requests, newest first (default: the last 90 days, 1000 per page)', params: FormatParams, querystring: RequestsQuery, produces, response: { 200: Type.Array(ServiceRequest), ...errors } } },
+    { schema: { tags, summary: 'Service requests, newest first (default: the last 90 days, 200 per page)', params: FormatParams, querystring: RequestsQuery, produces, response: { 200: Type.Array(ServiceRequest), ...errors } } },
     async (request, reply) => {
       const area = request.query.api_key ? (await keyActor(request, request.query.api_key)).divisionCode : '';
       return sendOpen311(reply, request.params.format, 'service_requests', await listRequests(app, request.query, area, requestLocale(request)));

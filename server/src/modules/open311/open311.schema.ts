@@ -81,7 +81,7 @@ export const RequestsQuery = Type.Object({
   end_date: Param('Latest requested_datetime (W3C datetime); default window: the last 90 days'),
   status: Param('open, closed, or both comma-separated'),
   page: Param('Extension: page number, from 1'),
-  page_size: Param('Extension: requests per page, 1–1000 (default 1000, the spec’s cap)'),
+  page_size: Param('Extension: requests per page, 1–1000 (the spec’s cap); default 200'),
   api_key: Param('Optional: limits the answer to the key’s area'),
   jurisdiction_id: Param('Ignored: one jurisdiction per deployment'),
 });

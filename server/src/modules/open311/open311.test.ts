@@ -300,7 +300,7 @@ describe('Open311 GeoReport v2', () => {
   });
 
   it('lists requests of the last 90 days by default, newest first, with the spec filters', async () => {
-    const all = await both('/open311/v2/requests.{format}', 'service_requests');
+    const all = await both('/open311/v2/requests.{format}?page_size=1000', 'service_requests');
     expect(all.status).toBe(200);
     expect(validate('requests.json', all.body)).toEqual([]);
     for (const request of all.body) expect(validate('request.json', request)).toEqual([]);
@@ -309,6 +309,7 @@ describe('Open311 GeoReport v2', () => {
     expect(Math.min(...times)).toBeGreaterThanOrEqual(Date.now() - 90 * 86_400_000);
     const inWindow = await t.app.db.selectFrom('event').select(sql<number>`count(*)::int`.as('n')).where('category_code', 'is not', null).where('reported_at', '>=', new Date(Date.now() - 90 * 86_400_000)).executeTakeFirstOrThrow();
     expect(all.body.length).toBe(inWindow.n);
+    expect((await get('/open311/v2/requests.json')).json().length).toBe(Math.min(200, inWindow.n));
     const older = await t.app.db.selectFrom('event').select('code').where('reported_at', '<', new Date(Date.now() - 100 * 86_400_000)).executeTakeFirstOrThrow();
     expect(all.body.map((r: { service_request_id: string }) => r.service_request_id)).not.toContain(older.code);
     for (const request of all.body) {
@@ -324,12 +325,12 @@ describe('Open311 GeoReport v2', () => {
     const parking = (await get('/open311/v2/requests.json?service_code=E0505,E0102')).json();
     expect(parking.length).toBeGreaterThan(0);
     expect(new Set(parking.map((r: { service_code: string }) => r.service_code))).toEqual(new Set(['E0505', 'E0102']));
-    const open = (await get('/open311/v2/requests.json?status=open')).json();
-    const closed = (await get('/open311/v2/requests.json?status=closed')).json();
+    const open = (await get('/open311/v2/requests.json?status=open&page_size=1000')).json();
+    const closed = (await get('/open311/v2/requests.json?status=closed&page_size=1000')).json();
     expect(open.every((r: { status: string }) => r.status === 'open')).toBe(true);
     expect(closed.every((r: { status: string }) => r.status === 'closed')).toBe(true);
     expect(open.length + closed.length).toBe(all.body.length);
-    expect((await get('/open311/v2/requests.json?status=open,closed')).json().length).toBe(all.body.length);
+    expect((await get('/open311/v2/requests.json?status=open,closed&page_size=1000')).json().length).toBe(all.body.length);
 
     // A window of its own: start and end (empty parameters count as absent).
     const end = new Date(Date.now() - 200 * 86_400_000);
