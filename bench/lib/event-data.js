@@ -3,8 +3,29 @@
 // Each event gets its history: a 'report' row, and for the closed ones a 'close' row.
 // 98 % are closed; the open 2 % are spread over the work queues with deadlines around now, so
 // queue pages read a realistic open set, not an empty one.
+//
+// prepareEventData(count, log) gives a server data dir holding the demo town and `count` such events.
+// On PGlite the generated data dir is cached in .bench/events-<count>/ (rebuilt when the migrations
+// change) and copied for each run, so only the first run pays the minutes of generation. On
+// PostgreSQL the events are generated into BENCH_DATABASE_URL once (use a throwaway database) and
+// later runs reuse them.
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { GridIndex } from '../../server/src/modules/grids/grid-index.ts';
+import { openPGlite, openPostgres } from '../../server/src/db/database.ts';
+import { migrateToLatest } from '../../server/src/db/migrate.ts';
+import { ensureBaseData } from '../../server/src/demo/base-data.ts';
+import { demoTown, seedDemoTown } from '../../server/src/demo/demo-town.ts';
+import { FieldCipher } from '../../server/src/privacy/field-cipher.ts';
+import { databaseMode, makeTempDir, root } from './server.js';
+
+/** The personal-data key of the benchmark databases; servers started on them need `benchServerEnv`. */
+export const benchDataKey = Buffer.alloc(32, 'gongzhi-bench-key');
+export const benchServerEnv = { GONGZHI_DATA_KEY: benchDataKey.toString('base64') };
+/** The registry and demo events at a fiftieth: the benches are about the events generated here. */
+export const demoScale = 1 / 50;
 
 const batch = 50_000;
 const openStates = ['reported', 'pending_register', 'pending_dispatch', 'pending_sign', 'handling', 'handled', 'checking', 'pending_close'];
@@ -90,4 +111,74 @@ export async function generateEvents(db, { count, townCode, now = Date.now(), on
     });
     onProgress(to);
   }
+}
+
+const migrationNames = () => fs.readdirSync(path.join(root, 'server/src/db/migrations')).filter((f) => f.endsWith('.sql')).sort();
+
+/** A database with the demo town and `count` generated events, ready to serve. */
+async function fillDatabase(db, count, log) {
+  await migrateToLatest(db);
+  await ensureBaseData(db);
+  await seedDemoTown(db, { scale: demoScale, cipher: new FieldCipher(benchDataKey) });
+  const have = Number((await sql`SELECT count(*) AS n FROM event WHERE code LIKE '%-B%'`.execute(db)).rows[0].n);
+  if (have >= count) return;
+  const started = performance.now();
+  let last = 0;
+  await generateEvents(db, {
+    count: count - have,
+    townCode: demoTown.code,
+    onProgress: (done) => {
+      if (performance.now() - last > 10_000) {
+        last = performance.now();
+        log(`  generated ${(have + done).toLocaleString('en')} of ${count.toLocaleString('en')} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+      }
+    },
+  });
+  log(`generated ${(count - have).toLocaleString('en')} events with history in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  // As autovacuum would after a bulk load (PGlite has none): statistics, and the visibility map that
+  // lets index-only scans skip the heap.
+  await sql`VACUUM ANALYZE event`.execute(db);
+  await sql`VACUUM ANALYZE event_history`.execute(db);
+}
+
+async function preparePGlite(count, log) {
+  const cache = path.join(root, '.bench', `events-${count}`);
+  const marker = path.join(cache, 'ready.json');
+  const wanted = JSON.stringify({ count, migrations: migrationNames() });
+  if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== wanted) {
+    log(`building the cached data dir ${path.relative(root, cache)} (first run: minutes)`);
+    fs.rmSync(cache, { recursive: true, force: true });
+    const database = await openPGlite({ dataDir: path.join(cache, 'data') });
+    try {
+      await fillDatabase(database.db, count, log);
+    } finally {
+      await database.close();
+    }
+    fs.writeFileSync(marker, wanted);
+  }
+  const dir = makeTempDir('gongzhi-bench-events-');
+  const copyStarted = performance.now();
+  fs.cpSync(path.join(cache, 'data'), path.join(dir, 'data'), { recursive: true });
+  log(`copied the cached data dir in ${((performance.now() - copyStarted) / 1000).toFixed(1)} s`);
+  return { dir, dataDir: path.join(dir, 'data') };
+}
+
+async function preparePostgres(count, log) {
+  const database = await openPostgres(process.env.BENCH_DATABASE_URL, 2);
+  try {
+    await fillDatabase(database.db, count, log);
+  } finally {
+    await database.close();
+  }
+  // The server needs a data dir for its files and lock even on PostgreSQL.
+  const dir = makeTempDir('gongzhi-bench-events-');
+  return { dir, dataDir: path.join(dir, 'data') };
+}
+
+/**
+ * A data dir (in a temp dir the caller removes with removeTempDir) for a server over the demo town
+ * plus `count` generated events: a copy of the PGlite cache, or an empty one beside BENCH_DATABASE_URL.
+ */
+export function prepareEventData(count, log) {
+  return databaseMode() === 'postgres' ? preparePostgres(count, log) : preparePGlite(count, log);
 }

@@ -16,6 +16,7 @@ import { issueApiToken } from './auth/api-tokens.ts';
 import { writeAudit } from './audit/audit.ts';
 import { AppError } from './http/errors.ts';
 import { translate } from './i18n/messages.ts';
+import { expandTokenScopes } from './modules/permission-catalog.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cliAudit = { actorType: 'system' as const, actorId: null, actorName: 'cli', ip: null, userAgent: 'gongzhi-cli', requestId: null };
@@ -123,15 +124,17 @@ token
   .command('create')
   .description('Issue an API token; the plaintext is printed once')
   .requiredOption('--name <name>')
-  .requiredOption('--scope <code...>', 'permission codes the token grants, e.g. open311:request:create')
-  .option('--division <code>', 'division the token acts in', '330203')
+  .requiredOption('--scope <code...>', 'what the token grants: permission codes, or open311 (an Open311 partner key)')
+  .option('--division <code>', 'division the token acts in (Open311: where its reports land, what it sees)', '330203')
   .option('--days <n>', 'expires after n days')
   .action(async (o: { name: string; scope: string[]; division: string; days?: string }) => {
+    const scopes = expandTokenScopes(o.scope);
     await withDatabase(({ db }) =>
       db.transaction().execute(async (trx) => {
+        if (!(await trx.selectFrom('division').select('code').where('code', '=', o.division).executeTakeFirst())) throw new Error(`unknown division ${o.division}`);
         const expiresAt = o.days ? new Date(Date.now() + Number(o.days) * 86_400_000) : null;
-        const { token: plaintext, row } = await issueApiToken(trx, { name: o.name, scopes: o.scope, divisionCode: o.division, createdBy: null, expiresAt });
-        await writeAudit(trx, cliAudit, [{ action: 'system:token:create', entityType: 'token', entityId: row.id, divisionCode: o.division, after: { name: o.name, scopes: o.scope } }]);
+        const { token: plaintext, row } = await issueApiToken(trx, { name: o.name, scopes, divisionCode: o.division, createdBy: null, expiresAt });
+        await writeAudit(trx, cliAudit, [{ action: 'system:token:create', entityType: 'token', entityId: row.id, divisionCode: o.division, after: { name: o.name, scopes } }]);
         console.log(plaintext);
       }),
     );

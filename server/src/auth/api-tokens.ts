@@ -13,9 +13,11 @@ export interface NewApiToken {
   expiresAt: Date | null;
 }
 
-/** Creates a machine token. The plaintext is returned once and only its hash is stored. */
-export async function issueApiToken(db: Db, input: NewApiToken) {
-  const token = `${apiTokenPrefix}${crypto.randomBytes(24).toString('base64url')}`;
+/**
+ * Creates a machine token. The plaintext is returned once and only its hash is stored. Only the demo
+ * town passes its own `token`: a published key anyone may try against a fresh demo.
+ */
+export async function issueApiToken(db: Db, input: NewApiToken, token = `${apiTokenPrefix}${crypto.randomBytes(24).toString('base64url')}`) {
   const row = await db
     .insertInto('api_token')
     .values({

@@ -13,6 +13,6 @@ export function grants(held: Iterable<string>, needed: string): boolean {
 }
 
 export function isKnownPermission(code: string, catalog: readonly string[]): boolean {
-  if (/^(\*|[a-z-]+):(\*|[a-z-]+):(\*|[a-z-]+)$/.test(code) === false) return false;
+  if (/^(\*|[a-z0-9-]+):(\*|[a-z-]+):(\*|[a-z-]+)$/.test(code) === false) return false;
   return code.includes('*') || catalog.includes(code);
 }

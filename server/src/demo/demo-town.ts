@@ -6,6 +6,7 @@ import { seedDemoBoundaries } from './demo-boundaries.ts';
 import { seedDemoEventConfig } from './demo-event-config.ts';
 import { demoRegistryOptions, seedDemoRegistry, type DemoRegistryOptions } from './demo-registry.ts';
 import { seedDemoEvents } from './demo-events.ts';
+import { seedDemoOpen311 } from './demo-open311.ts';
 
 /**
  * A deterministic demo town modelled on 古林镇 (海曙区, 宁波): 34 villages and communities, their
@@ -108,6 +109,7 @@ export async function seedDemoTown(db: Kysely<DB>, registry: Partial<DemoRegistr
       .execute();
     const gridForceByVillage = new Map(gridForces.map((g) => [g.division_code, g.id]));
     await seedDemoEventConfig(trx, demoTown.code, orgIds, villages);
+    await seedDemoOpen311(trx, demoTown.code);
 
     const roleIds = new Map((await trx.selectFrom('role').select(['id', 'code']).execute()).map((r) => [r.code, r.id]));
     const users = [

@@ -53,7 +53,7 @@ interface ValidationIssue {
   params: Record<string, unknown>;
 }
 
-function toAppError(error: FastifyError | AppError): AppError {
+export function toAppError(error: FastifyError | AppError): AppError {
   if (error instanceof AppError) return error;
   const fastifyError = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
   if (fastifyError.validation) {

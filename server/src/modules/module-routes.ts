@@ -5,6 +5,8 @@ import { gridRoutes } from './grids/grids.routes.ts';
 import { eventRoutes } from './events/events.routes.ts';
 import { privacyPlugin } from '../privacy/privacy.plugin.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
+import { open311ConfigRoutes } from './open311/config.routes.ts';
+import { open311Routes } from './open311/open311.routes.ts';
 
 /** The API of every domain module, registered by the app in this order. */
 export const moduleRoutes: FastifyPluginAsync = async (app) => {
@@ -15,4 +17,7 @@ export const moduleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(gridRoutes);
   await app.register(eventRoutes);
   await app.register(registryRoutes);
+  await app.register(open311ConfigRoutes);
+  // Its own error format, 404s and form parsing, kept inside its prefix.
+  await app.register(open311Routes, { prefix: '/open311' });
 };

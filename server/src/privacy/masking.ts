@@ -13,3 +13,17 @@ export function maskPhone(value: string): string {
   if (value.length <= area.length + 4) return '*'.repeat(value.length);
   return `${area}****${value.slice(-4)}`;
 }
+
+/** z***@example.com: the first letter and the domain stay. */
+export function maskEmail(value: string): string {
+  const at = value.lastIndexOf('@');
+  return at < 1 ? '*'.repeat(value.length) : `${value[0]}***${value.slice(at)}`;
+}
+
+const mobileInText = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
+const idNumberInText = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+
+/** Free text published beyond staff (e.g. Open311): mobile and ID numbers a reporter typed in, masked. */
+export function maskPersonalDataInText(text: string): string {
+  return text.replace(idNumberInText, maskIdNumber).replace(mobileInText, maskPhone);
+}

@@ -2,11 +2,12 @@ import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorOf } from '../../auth/auth.plugin.ts';
 import { AppError } from '../../http/errors.ts';
-import { runCommand } from '../../http/command.ts';
+import { runCommand, type Audit } from '../../http/command.ts';
 import { pointToWgs84, type PointInput } from '../../gis/coordinates.ts';
 import { maskPhone } from '../../privacy/masking.ts';
 import { parsePhone } from '../registry/validators/phone.ts';
-import type { Insertable } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
 import type { EventHistoryTable, EventSource, EventTable, Urgency } from './events.tables.ts';
 import { eventsRepo } from './events.repo.ts';
 import { phaseDeadline, phaseOf, type EventRow } from './event-effects.ts';
@@ -46,6 +47,8 @@ export interface Reporter {
   followTokenHash?: string;
   /** Field names in errors: the staff API nests them differently from the public page. */
   fields: { photos: string; phone: string };
+  /** What the channel keeps beside the event, written in the same transaction (Open311: its attributes). */
+  alongside?: (trx: Transaction<DB>, event: EventRow, audit: Audit) => Promise<void>;
 }
 
 export interface IntakeOutcome {
@@ -118,6 +121,7 @@ export async function intake(request: FastifyRequest, report: Report, reporter: 
       const event = await eventsRepo.insertReported(trx, row, { at, actor_type: reporter.actorType, actor_id: reporter.actorId, actor_name: reporter.actorName, action: 'report', file_ids: photoIds, details });
       await attachPhotos(trx, photoIds, event.id, divisionCode);
       audit({ action: 'event:case:create', entityType: 'event', entityId: event.id, divisionCode, after: { code, source: report.source, category_code: category.code, state, division_code: divisionCode, photos: photoIds } });
+      await reporter.alongside?.(trx, event, audit);
       return event;
     });
     app.realtime.publish({ type: 'event.created', divisionCode, data: { id: event.id, code, state, categoryCode: category.code } });

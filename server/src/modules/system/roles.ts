@@ -12,7 +12,7 @@ import { IdParams, StringEnum } from '../../http/pagination.ts';
 
 // ---- schema
 const DataScope = StringEnum(['division', 'organization', 'self']);
-const Permissions = Type.Array(Type.String({ pattern: '^(\\*|[a-z-]+):(\\*|[a-z-]+):(\\*|[a-z-]+)$' }), { maxItems: 300, uniqueItems: true });
+const Permissions = Type.Array(Type.String({ pattern: '^(\\*|[a-z0-9-]+):(\\*|[a-z-]+):(\\*|[a-z-]+)$' }), { maxItems: 300, uniqueItems: true });
 const RoleView = Type.Object({
   id: Type.Integer(),
   code: Type.String(),
