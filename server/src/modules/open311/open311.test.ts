@@ -80,7 +80,7 @@ describe('Open311 GeoReport v2', () => {
     expect(body.find((s: { service_code: string }) => s.service_code === 'E0505')).toEqual({
       service_code: 'E0505',
       service_name: '机动车乱停放',
-      description: '街面秩序 · 机动车乱停放',
+      description: '街面秩序 · 机动车乱停放 (Illegal parking of motor vehicles)',
       metadata: true,
       type: 'realtime',
       keywords: 'event',
@@ -88,8 +88,10 @@ describe('Open311 GeoReport v2', () => {
     });
   });
 
-  it('names services in English where an admin gave the name and the caller asks for English', async () => {
+  it('names services in English where the category has an English name and the caller asks for English', async () => {
     await t.app.db.updateTable('event_category').set({ name_en: 'Illegal parking' }).where('code', '=', 'E0505').execute();
+    // A category without an English name keeps its Chinese one.
+    await t.app.db.updateTable('event_category').set({ name_en: null }).where('code', '=', 'E0101').execute();
     const english = (await get('/open311/v2/services.json', { 'accept-language': 'en' })).json();
     expect(english.find((s: { service_code: string }) => s.service_code === 'E0505')).toMatchObject({ service_name: 'Illegal parking', description: '街面秩序 · 机动车乱停放 (Illegal parking)' });
     expect(english.find((s: { service_code: string }) => s.service_code === 'E0101').service_name).toBe('私搭乱建');
