@@ -32,8 +32,8 @@ const en: typeof zhCN = {
       dispatched: 'Dispatched',
       handled: 'Handled',
       closed: 'Closed',
-      closeRate: 'Closed today',
-      hint: "How far today's reports have come",
+      closeRate: 'Closure rate today',
+      hint: "Where today's reports are",
       none: 'Nothing reported today yet',
     },
     sources: {
