@@ -9,7 +9,10 @@ const idleRefreshMs = 60_000;
 const feedDebounceMs = 150;
 /** How long a new report stays highlighted. */
 const freshMs = 12_000;
-const retryMs = 5000;
+/** After a failed read the screen tries again after this many seconds (and says so). */
+export const retrySeconds = 5;
+/** How many 小类 the category ranking shows. */
+export const categoryTop = 8;
 const feedLength = 20;
 
 /**
@@ -51,7 +54,7 @@ export function useDashboard(code: Ref<string>, days: Ref<number>) {
     const serial = ++loadSerial;
     const requested = code.value;
     try {
-      const next = await dashboardApi.snapshot(requested, { days: days.value, top: 8 });
+      const next = await dashboardApi.snapshot(requested, { days: days.value, top: categoryTop });
       // A drill-down or another refresh started meanwhile: its answer is the one to show.
       if (serial !== loadSerial) return;
       snapshot.value = next;
@@ -60,7 +63,7 @@ export function useDashboard(code: Ref<string>, days: Ref<number>) {
     } catch {
       if (serial !== loadSerial) return;
       status.value = 'failed';
-      snapshotTimer = setTimeout(() => void loadSnapshot(), retryMs);
+      snapshotTimer = setTimeout(() => void loadSnapshot(), retrySeconds * 1000);
     }
   }
 
