@@ -56,7 +56,6 @@ const en: typeof zhCN = {
       title: 'Event heatmap',
       legendLow: 'Few',
       legendHigh: 'Many',
-      located: '{n} event spots',
     },
     feed: {
       title: 'Live events',
@@ -77,11 +76,6 @@ const en: typeof zhCN = {
       remind: 'Reminded',
       supervise: 'Supervised',
       listed: 'Listed',
-    },
-    lights: {
-      green: 'On time',
-      yellow: 'Due soon',
-      red: 'Overdue',
     },
   },
 };

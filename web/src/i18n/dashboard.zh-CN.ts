@@ -54,7 +54,6 @@ export default {
       title: '事件热力分布',
       legendLow: '少',
       legendHigh: '多',
-      located: '{n} 处事件点位',
     },
     feed: {
       title: '实时事件',
@@ -75,11 +74,6 @@ export default {
       remind: '催办',
       supervise: '督办',
       listed: '挂牌督办',
-    },
-    lights: {
-      green: '正常',
-      yellow: '临期',
-      red: '超期',
     },
   },
 };
