@@ -1,5 +1,8 @@
 import { onBeforeUnmount, onMounted, ref, shallowRef, watch, type Ref } from 'vue';
+import { useRouter } from 'vue-router';
 import { dashboardApi, type DashboardEvent, type Snapshot } from '../../api/dashboard';
+import { ApiError } from '../../api/http';
+import { useSessionStore } from '../../stores/session';
 
 /** The snapshot is read again at most this often however many events the stream announces. */
 const snapshotEveryMs = 5000;
@@ -26,6 +29,8 @@ export function useDashboard(code: Ref<string>, days: Ref<number>) {
   const fresh = ref<ReadonlySet<number>>(new Set());
   const status = ref<'loading' | 'ready' | 'failed'>('loading');
   const live = ref(false);
+  const router = useRouter();
+  const session = useSessionStore();
 
   let source: EventSource | undefined;
   let loadSerial = 0;
@@ -60,8 +65,14 @@ export function useDashboard(code: Ref<string>, days: Ref<number>) {
       snapshot.value = next;
       showFeed(next.latest, highlight && feed.value.length > 0);
       status.value = 'ready';
-    } catch {
+    } catch (error) {
       if (serial !== loadSerial) return;
+      // A wall screen outlives its session (12 hours at most): sign in again, then come back here.
+      if (error instanceof ApiError && error.status === 401) {
+        session.clear();
+        void router.replace({ name: 'login', query: { redirect: router.currentRoute.value.fullPath } });
+        return;
+      }
       status.value = 'failed';
       snapshotTimer = setTimeout(() => void loadSnapshot(), retrySeconds * 1000);
     }
