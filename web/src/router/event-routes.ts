@@ -3,8 +3,9 @@ import { Calendar, DataBoard, Guide, List, Tickets } from '@element-plus/icons-v
 
 /**
  * The event center's routes, kept together so routes.ts only spreads them in. `eventPages` are menu
- * pages (event config sits in its own sidebar group; the dashboard fills the screen without the layout); `eventRoutes` are in the layout but not in the
- * menu; `h5Routes` are the residents' phone pages: public, outside the admin layout.
+ * pages (event config sits in its own sidebar group; the dashboard fills the screen, without the
+ * layout); `eventRoutes` are in the layout but not in the menu; `h5Routes` are the residents' phone
+ * pages: public, outside the admin layout.
  */
 export const eventPages: RouteRecordRaw[] = [
   {
