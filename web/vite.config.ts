@@ -21,6 +21,8 @@ const vendorGroups = [
   },
   // OpenLayers and its helpers: only the map page needs them, so they load with it.
   { name: 'ol', priority: 1, test: /node_modules[\\/](ol|rbush|quickselect|earcut|pbf)[\\/]/ },
+  // ECharts: only the command-room dashboard draws charts.
+  { name: 'echarts', priority: 1, test: /node_modules[\\/](echarts|zrender|tslib)[\\/]/ },
   // Vant: only the residents' phone pages (/h5/…) use it.
   { name: 'vant', priority: 1, test: /node_modules[\\/](vant|@vant)[\\/]/ },
   { name: 'element-plus', priority: 1, test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@ctrl|@popperjs|@vueuse|lodash-es|lodash-unified|dayjs|async-validator|memoize-one|normalize-wheel-es)[\\/]/ },

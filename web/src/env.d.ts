@@ -16,5 +16,7 @@ declare module 'vue-router' {
     menuPath?: string;
     /** Open without signing in. */
     public?: boolean;
+    /** A whole-screen page outside the sidebar layout (the command-room dashboard), still listed in the menu. */
+    fullScreen?: boolean;
   }
 }

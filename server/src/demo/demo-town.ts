@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB, OrganizationKind } from '../db/schema.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { seededRandom } from './random.ts';
@@ -131,5 +131,8 @@ export async function seedDemoTown(db: Kysely<DB>, registry: Partial<DemoRegistr
   });
   // A year of events at the same scale, walked through the workflow (bulk-loaded in its own transaction).
   await seedDemoEvents(db, demoRegistryOptions(registry));
+  // Planner statistics for the bulk-loaded tables: PGlite has no autovacuum to gather them, and without
+  // them the planner guesses a handful of rows and sorts a whole town's events for one page.
+  await sql`ANALYZE`.execute(db);
   return true;
 }

@@ -7,6 +7,7 @@ import { privacyPlugin } from '../privacy/privacy.plugin.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
 import { open311ConfigRoutes } from './open311/config.routes.ts';
 import { open311Routes } from './open311/open311.routes.ts';
+import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
 
 /** The API of every domain module, registered by the app in this order. */
 export const moduleRoutes: FastifyPluginAsync = async (app) => {
@@ -20,4 +21,5 @@ export const moduleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(open311ConfigRoutes);
   // Its own error format, 404s and form parsing, kept inside its prefix.
   await app.register(open311Routes, { prefix: '/open311' });
+  await app.register(dashboardRoutes);
 };

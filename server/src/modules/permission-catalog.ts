@@ -5,9 +5,18 @@ import { eventPermissions } from './events/events.permissions.ts';
 import { isKnownPermission } from '../auth/permissions.ts';
 import { registryPermissions } from './registry/registry.permissions.ts';
 import { open311Permissions, open311TokenScopes } from './open311/open311.permissions.ts';
+import { dashboardPermissions } from './dashboard/dashboard.permissions.ts';
 
 /** Every permission code that exists, offered by the role editor. Each module lists its own. */
-export const permissionCatalog: readonly string[] = [...systemPermissions, ...gridPermissions, ...eventConfigPermissions, ...eventPermissions, ...registryPermissions, ...open311Permissions];
+export const permissionCatalog: readonly string[] = [
+  ...systemPermissions,
+  ...gridPermissions,
+  ...eventConfigPermissions,
+  ...eventPermissions,
+  ...registryPermissions,
+  ...open311Permissions,
+  ...dashboardPermissions,
+];
 
 /** Named bundles of permission codes a machine token may be given by name (`--scope open311`). */
 export const tokenScopeBundles: Readonly<Record<string, readonly string[]>> = { ...open311TokenScopes };

@@ -1,10 +1,11 @@
 import type { RouteRecordRaw } from 'vue-router';
-import { Calendar, Guide, List, Tickets } from '@element-plus/icons-vue';
+import { Calendar, DataBoard, Guide, List, Tickets } from '@element-plus/icons-vue';
 
 /**
  * The event center's routes, kept together so routes.ts only spreads them in. `eventPages` are menu
- * pages (event config sits in its own sidebar group); `eventRoutes` are in the layout but not in the
- * menu; `h5Routes` are the residents' phone pages: public, outside the admin layout.
+ * pages (event config sits in its own sidebar group; the dashboard fills the screen, without the
+ * layout); `eventRoutes` are in the layout but not in the menu; `h5Routes` are the residents' phone
+ * pages: public, outside the admin layout.
  */
 export const eventPages: RouteRecordRaw[] = [
   {
@@ -12,6 +13,12 @@ export const eventPages: RouteRecordRaw[] = [
     name: 'events',
     component: () => import('../views/events/EventQueueView.vue'),
     meta: { titleKey: 'events.menu.center', permission: 'event:case:read', icon: Tickets },
+  },
+  {
+    path: 'dashboard',
+    name: 'dashboard',
+    component: () => import('../views/dashboard/DashboardView.vue'),
+    meta: { titleKey: 'dashboard.menu', permission: 'event:dashboard:read', icon: DataBoard, fullScreen: true },
   },
   {
     path: 'event-config/categories',

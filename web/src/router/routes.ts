@@ -58,14 +58,18 @@ export const menuGroups = [
   { name: 'system', titleKey: 'menu.system', icon: Setting },
 ] as const;
 
+const fullScreen = (page: RouteRecordRaw) => Boolean(page.meta?.fullScreen);
+
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('../views/LoginView.vue'), meta: { public: true, titleKey: 'login.title' } },
   ...h5Routes,
+  // Menu pages that fill the whole screen sit beside the layout, at the same path.
+  ...appPages.filter(fullScreen).map((page) => ({ ...page, path: `/${page.path}` }) as RouteRecordRaw),
   {
     path: '/',
     component: () => import('../layout/AppLayout.vue'),
     children: [
-      ...appPages,
+      ...appPages.filter((page) => !fullScreen(page)),
       ...eventRoutes,
       { path: '403', name: 'forbidden', component: () => import('../views/ForbiddenView.vue'), meta: { titleKey: 'menu.forbidden', icon: Lock } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { titleKey: 'menu.notFound' } },

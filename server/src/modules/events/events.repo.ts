@@ -58,7 +58,8 @@ export interface NewHistory {
   client_action_id?: string | null;
 }
 
-const summaryColumns = [
+/** What a list row shows; the query joins event_category c, organization o (handling unit) and division dv. */
+export const summaryColumns = [
   'e.id',
   'e.code',
   'e.source',

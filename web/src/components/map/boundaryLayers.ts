@@ -17,32 +17,71 @@ const gridNames = 2.2;
 const focusGridNames = gridNames * 3;
 const villageNames = 45;
 
-const ink = '#1f4e9c';
 const format = new GeoJSON();
-const labelFont = '12px -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
+const labelFonts = '-apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
+
+/** The colours of the outlines: the map page draws ink on paper, the dark dashboard light lines on night blue. */
+export interface BoundaryPalette {
+  /** The town outline and the chosen or hovered area. */
+  ink: string;
+  /** The wide soft band under the town outline. */
+  townHalo: string;
+  /** The town's fill: a sheet that sets it off from what lies around it. */
+  paper: string;
+  village: string;
+  grid: string;
+  hoverFill: string;
+  selectedFill: string;
+  villageText: string;
+  gridText: string;
+  textHalo: string;
+  /** Font size of the labels, in pixels. */
+  labelSize: number;
+}
+
+export const paperPalette: BoundaryPalette = {
+  ink: '#1f4e9c',
+  townHalo: 'rgba(31, 78, 156, 0.16)',
+  paper: 'rgba(255, 255, 255, 0.55)',
+  village: '#6f87b3',
+  grid: 'rgba(31, 78, 156, 0.45)',
+  hoverFill: 'rgba(31, 78, 156, 0.09)',
+  selectedFill: 'rgba(31, 78, 156, 0.05)',
+  villageText: '#33435e',
+  gridText: '#52627a',
+  textHalo: 'rgba(255, 255, 255, 0.92)',
+  labelSize: 12,
+};
 
 // Areas need a fill, however faint, to answer clicks and hovers anywhere inside them.
 const clickable = new Fill({ color: 'rgba(255, 255, 255, 0.01)' });
-const hoverFill = new Fill({ color: 'rgba(31, 78, 156, 0.09)' });
-const townLine = [new Style({ stroke: new Stroke({ color: 'rgba(31, 78, 156, 0.16)', width: 9 }) }), new Style({ stroke: new Stroke({ color: ink, width: 2.4 }) })];
-const town = {
-  paper: new Style({ fill: new Fill({ color: 'rgba(255, 255, 255, 0.55)' }) }),
-  line: [new Style({ fill: clickable }), ...townLine],
-  hovered: [new Style({ fill: hoverFill }), ...townLine],
-};
-const villageLine = new Stroke({ color: '#6f87b3', width: 1.2 });
-const gridLine = new Stroke({ color: 'rgba(31, 78, 156, 0.45)', width: 0.8, lineDash: [4, 3] });
-const selectedFill = new Fill({ color: 'rgba(31, 78, 156, 0.05)' });
-const strongLine = new Stroke({ color: ink, width: 2.2 });
 
-function label(text: string, size: 'village' | 'grid') {
-  return new Text({
-    text,
-    font: size === 'village' ? `600 ${labelFont}` : labelFont,
-    fill: new Fill({ color: size === 'village' ? '#33435e' : '#52627a' }),
-    stroke: new Stroke({ color: 'rgba(255, 255, 255, 0.92)', width: 3 }),
-    overflow: size === 'village',
-  });
+/** The styles one palette draws with, made once per layer set. */
+function stylesOf(p: BoundaryPalette) {
+  const font = `${p.labelSize}px ${labelFonts}`;
+  const hoverFill = new Fill({ color: p.hoverFill });
+  const townLine = [new Style({ stroke: new Stroke({ color: p.townHalo, width: 9 }) }), new Style({ stroke: new Stroke({ color: p.ink, width: 2.4 }) })];
+  return {
+    hoverFill,
+    selectedFill: new Fill({ color: p.selectedFill }),
+    town: {
+      paper: new Style({ fill: new Fill({ color: p.paper }) }),
+      line: [new Style({ fill: clickable }), ...townLine],
+      hovered: [new Style({ fill: hoverFill }), ...townLine],
+    },
+    villageLine: new Stroke({ color: p.village, width: 1.2 }),
+    gridLine: new Stroke({ color: p.grid, width: 0.8, lineDash: [4, 3] }),
+    strongLine: new Stroke({ color: p.ink, width: 2.2 }),
+    label(text: string, size: 'village' | 'grid') {
+      return new Text({
+        text,
+        font: size === 'village' ? `600 ${font}` : font,
+        fill: new Fill({ color: size === 'village' ? p.villageText : p.gridText }),
+        stroke: new Stroke({ color: p.textHalo, width: 3 }),
+        overflow: size === 'village',
+      });
+    },
+  };
 }
 
 /**
@@ -57,11 +96,13 @@ export class BoundaryLayers {
   };
   private selected = '';
   private hovered = '';
+  private readonly styles: ReturnType<typeof stylesOf>;
   private readonly layersByLevel: Record<BoundaryLevel, VectorLayer<VectorSource<Feature<Geometry>>>>;
   readonly layers: VectorLayer<VectorSource<Feature<Geometry>>>[];
 
-  constructor() {
-    const paper = new VectorLayer({ source: this.sources.town, style: town.paper, zIndex: 1 });
+  constructor(palette: BoundaryPalette = paperPalette) {
+    this.styles = stylesOf(palette);
+    const paper = new VectorLayer({ source: this.sources.town, style: this.styles.town.paper, zIndex: 1 });
     const grid = new VectorLayer({ source: this.sources.grid, style: (f, r) => this.gridStyle(f, r), zIndex: 2, declutter: 'grid' });
     const village = new VectorLayer({ source: this.sources.village, style: (f, r) => this.villageStyle(f, r), zIndex: 3, declutter: 'village' });
     const townLine = new VectorLayer({ source: this.sources.town, style: (f) => this.townStyle(f), zIndex: 4 });
@@ -131,6 +172,7 @@ export class BoundaryLayers {
   }
 
   private townStyle(feature: FeatureLike) {
+    const { town } = this.styles;
     return feature.get('code') === this.hovered ? town.hovered : town.line;
   }
 
@@ -138,6 +180,7 @@ export class BoundaryLayers {
     const code = feature.get('code') as string;
     const chosen = code === this.selected;
     const hovered = code === this.hovered;
+    const { hoverFill, selectedFill, strongLine, villageLine, label } = this.styles;
     return new Style({
       fill: hovered ? hoverFill : chosen ? selectedFill : clickable,
       stroke: chosen || hovered ? strongLine : villageLine,
@@ -160,6 +203,7 @@ export class BoundaryLayers {
     if (!inFocus && resolution >= gridsEverywhere) return undefined;
     const chosen = code === this.selected;
     const hovered = code === this.hovered;
+    const { hoverFill, selectedFill, strongLine, gridLine, label } = this.styles;
     return new Style({
       fill: hovered ? hoverFill : chosen ? selectedFill : clickable,
       stroke: chosen || hovered ? strongLine : gridLine,

@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { DataScope } from '../../auth/actor.ts';
+
+/** What an indicator is read for: the chosen division within the caller's scope, and today's start. */
+export interface IndicatorArea {
+  divisionCode: string;
+  scope: DataScope;
+  dayStart: Date;
+  now: Date;
+}
+
+/**
+ * A figure another module shows on the dashboard beside the event counters. The web labels it with
+ * `dashboard.indicators.<key>`. `read` answers null when the figure cannot be known (no devices yet):
+ * the screen then shows a dash, never a made-up number.
+ */
+export interface DashboardIndicator {
+  key: string;
+  unit: 'count' | 'percent';
+  read(db: Kysely<DB>, area: IndicatorArea): Promise<number | null>;
+}
+
+/**
+ * The indicators on the screen, in order. The sensing module adds its own here: device-online rate
+ * (`devicesOnline`, percent), active alarms (`activeAlarms`) and AI detections today (`aiDetectionsToday`).
+ */
+export const dashboardIndicators: readonly DashboardIndicator[] = [];
