@@ -5,19 +5,18 @@ import { gridRoutes } from './grids/grids.routes.ts';
 import { eventRoutes } from './events/events.routes.ts';
 import { privacyPlugin } from '../privacy/privacy.plugin.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
-import { notifyPlugin } from '../notify/notify.plugin.ts';
+import { noticeRoutes } from '../notify/notify.routes.ts';
 import { supervisionRoutes } from './supervision/supervision.routes.ts';
 
 /** The API of every domain module, registered by the app in this order. */
 export const moduleRoutes: FastifyPluginAsync = async (app) => {
   // The field cipher first: every module may encrypt personal data.
   await app.register(privacyPlugin);
-  // In-app notices next: modules write them in their transactions.
-  await app.register(notifyPlugin);
   await app.register(systemRoutes);
   await app.register(eventConfigRoutes);
   await app.register(gridRoutes);
   await app.register(eventRoutes);
   await app.register(registryRoutes);
   await app.register(supervisionRoutes);
+  await app.register(noticeRoutes);
 };

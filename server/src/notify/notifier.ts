@@ -88,6 +88,13 @@ async function recipientIds(db: Transaction<DB> | Kysely<DB>, recipients: Recipi
   return (preferred.length > 0 ? preferred : users).map((u) => u.id);
 }
 
+/** The notifier of an app: in-app delivery over the live stream; other channels are added by their modules. */
+export function createNotifier(log: FastifyBaseLogger, realtime: RealtimeHub): Notifier {
+  const notifier = new Notifier(log);
+  notifier.addChannel(inAppChannel(realtime));
+  return notifier;
+}
+
 /** The built-in channel: a personal `notice.created` message on the live stream (/api/stream). */
 export function inAppChannel(realtime: RealtimeHub): NoticeChannel {
   return {
