@@ -1,5 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router';
-import { Calendar, Guide, List, Tickets } from '@element-plus/icons-vue';
+import { Calendar, Flag, Guide, List, Tickets } from '@element-plus/icons-vue';
 
 /**
  * The event center's routes, kept together so routes.ts only spreads them in. `eventPages` are menu
@@ -12,6 +12,12 @@ export const eventPages: RouteRecordRaw[] = [
     name: 'events',
     component: () => import('../views/events/EventQueueView.vue'),
     meta: { titleKey: 'events.menu.center', permission: 'event:case:read', icon: Tickets },
+  },
+  {
+    path: 'supervision',
+    name: 'supervision',
+    component: () => import('../views/supervision/SupervisionListView.vue'),
+    meta: { titleKey: 'supervision.menu', permission: 'event:supervision:read', icon: Flag },
   },
   {
     path: 'event-config/categories',
