@@ -65,13 +65,23 @@ describe('supervision and callbacks in the browser', () => {
 
   it('shows the supervision list and takes the unit’s written reply to a 挂牌督办', async () => {
     const command = await caller('command');
-    const leader = await caller('leader');
     const enf = ((await command('GET', '/api/system/organizations')) as { items: { id: number; code: string }[] }).items.find((o) => o.code === 'GL-ENF')!.id;
     const { event } = await command('POST', '/api/events', { source: 'hotline', categoryCode: category, description: '薛家村村口电线杆上贴满小广告', address: '薛家村村口', location: spot });
     await command('POST', `/api/events/${event.id}/actions/accept`, {});
     await command('POST', `/api/events/${event.id}/actions/register`, {});
     await command('POST', `/api/events/${event.id}/actions/dispatch`, { organizationId: enf });
-    await leader('POST', `/api/supervision/events/${event.id}/list`, { requirement: '群众多次反映，限两个工作日内清理完毕并书面说明原因', replyDeadline: new Date(Date.now() + 2 * 86_400_000).toISOString() });
+
+    // ---- the town leader lists it on the event page
+    const leader = await newPage();
+    await login(leader, baseUrl, 'leader', password);
+    await leader.goto(`${baseUrl}/events/${event.id}`);
+    await leader.locator('[data-test="supervision-list"]').click();
+    const dialog = leader.locator('.el-dialog[data-test="list-dialog"]');
+    await dialog.waitFor();
+    await dialog.locator('[data-test="list-requirement"]').fill('群众多次反映，限两个工作日内清理完毕并书面说明原因');
+    await dialog.locator('[data-test="list-confirm"]').click();
+    await leader.locator('[data-test="supervision-panel"] [data-test="level-listed"]').waitFor();
+    expect(await leader.locator('[data-test="supervision-list"]').count()).toBe(0);
 
     // ---- the command room's list
     const room = await newPage();
@@ -136,5 +146,43 @@ describe('supervision and callbacks in the browser', () => {
     await phone.locator('[data-test="h5-callback-submit"]').click();
     await phone.locator('[data-test="h5-callback-given"]', { hasText: '基本满意' }).waitFor();
     expect(await phone.locator('[data-test="h5-callback"]').count()).toBe(0);
+  }, 180_000);
+
+  it('records a dissatisfied phone callback, which reopens the case', async () => {
+    const command = await caller('command');
+    const dept = await caller('dept');
+    const enf = ((await command('GET', '/api/system/organizations')) as { items: { id: number; code: string }[] }).items.find((o) => o.code === 'GL-ENF')!.id;
+    const { event } = await command('POST', '/api/events', { source: 'hotline', categoryCode: category, description: '菜场门口小广告', address: '薛家村菜场', location: spot });
+    for (const [who, action, body] of [
+      [command, 'accept', {}],
+      [command, 'register', {}],
+      [command, 'dispatch', { organizationId: enf }],
+      [dept, 'sign', {}],
+      [dept, 'submit', { note: '已清除' }],
+      [command, 'request_check', {}],
+      [command, 'check_pass', {}],
+      [command, 'close', {}],
+    ] as const) {
+      await who('POST', `/api/events/${event.id}/actions/${action}`, body);
+    }
+
+    const page = await newPage();
+    await login(page, baseUrl, 'command', password);
+    await page.goto(`${baseUrl}/events/${event.id}`);
+    await page.locator('[data-test="event-state"]', { hasText: '已结案' }).waitFor();
+    await page.locator('[data-test="callback-record"]').click();
+    const dialog = page.locator('.el-dialog[data-test="callback-dialog"]');
+    await dialog.waitFor();
+    await dialog.locator('[data-test="callback-dissatisfied"]').click();
+    await dialog.locator('.el-radio-button', { hasText: '未解决' }).click();
+    await dialog.locator('[data-test="callback-comment"]').fill('上报人说小广告又贴回来了');
+    await dialog.locator('.el-alert', { hasText: '返工' }).waitFor();
+    // Let the radio buttons finish their colour transition before the picture.
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(screenshots, 'callback-dialog.png') });
+    await dialog.locator('[data-test="callback-confirm"]').click();
+    await page.locator('[data-test="event-state"]', { hasText: '待派遣' }).waitFor();
+    await page.locator('[data-test="callback-panel"]', { hasText: '不满意' }).waitFor();
+    expect(await page.locator('[data-test="callback-record"]').count()).toBe(0);
   }, 180_000);
 });
