@@ -43,7 +43,8 @@ function refusal(event: EventRow, existing: CallbackRow | undefined): AppError |
 /** The callback of the event's current closure, if given. */
 const currentCallback = (db: Kysely<DB>, event: EventRow) => (event.closed_at ? supervisionRepo.callbackFor(db, event.id, event.closed_at) : Promise.resolve(undefined));
 
-async function record(request: FastifyRequest, eventId: number, input: CallbackInput, actor: TransitionActor) {
+/** One callback in one transaction, checked again on the locked event; dissatisfied reopens the case there too. */
+async function recordCallback(request: FastifyRequest, eventId: number, input: CallbackInput, actor: TransitionActor) {
   const app = request.server;
   // Configuration is read before the transaction (on PGlite a read outside it would wait for it).
   const [calendar, limits] = await Promise.all([app.eventConfig.calendar(), app.eventConfig.phaseLimits()]);
@@ -119,7 +120,7 @@ export async function staffCallback(request: FastifyRequest, eventId: number, bo
   const refused = refusal(event, await currentCallback(request.server.db, event));
   if (refused) throw refused;
   const input = { satisfaction: body.satisfaction, resolved: body.resolved, comment: body.comment?.trim() ?? '', contacted: body.contacted ?? true, valid: body.valid ?? true, channel: 'staff' as const };
-  await record(request, event.id, input, { type: actor.type, id: actor.id, name: actor.name, organizationId: actor.organizationId });
+  await recordCallback(request, event.id, input, { type: actor.type, id: actor.id, name: actor.name, organizationId: actor.organizationId });
   return callbackPanel(request, await eventsRepo.findById(request.server.db, event.id));
 }
 
@@ -145,6 +146,6 @@ export async function publicCallback(request: FastifyRequest, code: string, body
   const refused = refusal(event, await currentCallback(db, event));
   if (refused) throw refused;
   const input = { satisfaction: body.satisfaction, resolved: body.resolved, comment: body.comment?.trim() ?? '', contacted: true, valid: true, channel: 'h5' as const };
-  await record(request, event.id, input, { type: 'public', id: null, name: event.reporter_name ?? '公众', organizationId: null });
+  await recordCallback(request, event.id, input, { type: 'public', id: null, name: event.reporter_name ?? '公众', organizationId: null });
   return publicView(db, await eventsRepo.findById(db, event.id));
 }
