@@ -22,6 +22,7 @@ import { problemHandler } from './http/problem.ts';
 import { AppError } from './http/errors.ts';
 import { RealtimeHub } from './realtime/realtime-hub.ts';
 import { realtimeRoutes } from './realtime/realtime.routes.ts';
+import { createNotifier, type Notifier } from './notify/notifier.ts';
 import { FileStore } from './files/file-store.ts';
 import { fileRoutes } from './files/files.routes.ts';
 import { moduleRoutes } from './modules/module-routes.ts';
@@ -38,6 +39,8 @@ declare module 'fastify' {
     bus: ClusterBus;
     auth: AuthService;
     realtime: RealtimeHub;
+    /** Writes in-app notices inside a transaction and delivers them after the commit (SSE; SMS/voice plug in). */
+    notices: Notifier;
     files: FileStore;
     /** Cached event-center configuration: calendar, phase limits, 立案条件, routing. */
     eventConfig: EventConfig;
@@ -93,6 +96,7 @@ export async function buildApp(options: BuildOptions) {
   app.decorate('bus', bus);
   app.decorate('auth', new AuthService(new AuthRepository(database.db), config, options.now, bus));
   app.decorate('realtime', new RealtimeHub(bus));
+  app.decorate('notices', createNotifier(app.log, app.realtime));
   app.decorate('files', new FileStore(path.join(config.dataDir, 'files')));
   app.decorate('eventConfig', new EventConfig(database.db, bus));
   app.decorate('grids', await GridIndex.load(database.db, bus));

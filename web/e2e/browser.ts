@@ -19,9 +19,9 @@ export async function login(page: Page, baseUrl: string, username: string, passw
 }
 
 /** The server under test: `GONGZHI_E2E_URL` when set, otherwise a fresh test server with the demo town. */
-export async function e2eServer(): Promise<{ url: string; close(): Promise<void> }> {
+export async function e2eServer(options: { supervision?: boolean } = {}): Promise<{ url: string; close(): Promise<void> }> {
   if (process.env.GONGZHI_E2E_URL) return { url: process.env.GONGZHI_E2E_URL.replace(/\/$/, ''), close: async () => {} };
   const { startTestServer } = await import('../../server/test/e2e-server.ts');
-  const server = await startTestServer();
+  const server = await startTestServer(options);
   return { url: server.url.replace(/\/$/, ''), close: () => server.close() };
 }

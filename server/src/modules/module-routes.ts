@@ -8,6 +8,8 @@ import { registryRoutes } from './registry/registry.routes.ts';
 import { open311ConfigRoutes } from './open311/config.routes.ts';
 import { open311Routes } from './open311/open311.routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
+import { noticeRoutes } from '../notify/notify.routes.ts';
+import { supervisionRoutes } from './supervision/supervision.routes.ts';
 
 /** The API of every domain module, registered by the app in this order. */
 export const moduleRoutes: FastifyPluginAsync = async (app) => {
@@ -22,4 +24,6 @@ export const moduleRoutes: FastifyPluginAsync = async (app) => {
   // Its own error format, 404s and form parsing, kept inside its prefix.
   await app.register(open311Routes, { prefix: '/open311' });
   await app.register(dashboardRoutes);
+  await app.register(supervisionRoutes);
+  await app.register(noticeRoutes);
 };

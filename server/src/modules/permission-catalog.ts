@@ -6,6 +6,7 @@ import { isKnownPermission } from '../auth/permissions.ts';
 import { registryPermissions } from './registry/registry.permissions.ts';
 import { open311Permissions, open311TokenScopes } from './open311/open311.permissions.ts';
 import { dashboardPermissions } from './dashboard/dashboard.permissions.ts';
+import { supervisionPermissions } from './supervision/supervision.permissions.ts';
 
 /** Every permission code that exists, offered by the role editor. Each module lists its own. */
 export const permissionCatalog: readonly string[] = [
@@ -16,6 +17,7 @@ export const permissionCatalog: readonly string[] = [
   ...registryPermissions,
   ...open311Permissions,
   ...dashboardPermissions,
+  ...supervisionPermissions,
 ];
 
 /** Named bundles of permission codes a machine token may be given by name (`--scope open311`). */

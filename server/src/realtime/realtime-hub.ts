@@ -11,6 +11,8 @@ export interface RealtimeMessage {
   type: string;
   divisionCode: string;
   data: Record<string, unknown>;
+  /** A personal message (an in-app notice): only this user receives it, whatever their scope. */
+  userId?: number;
 }
 
 export class RealtimeHub {

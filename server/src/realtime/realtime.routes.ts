@@ -23,7 +23,7 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
     out.write(`retry: 3000\n\n`);
     const unsubscribe = app.realtime.subscribe(
-      (message) => divisionInScope(actor.scope, message.divisionCode),
+      (message) => (message.userId === undefined ? divisionInScope(actor.scope, message.divisionCode) : actor.type === 'user' && actor.id === message.userId),
       (message) => out.write(`event: ${message.type}\ndata: ${JSON.stringify(message.data)}\n\n`),
     );
     const heartbeat = setInterval(() => out.write(`: ping\n\n`), heartbeatMillis);

@@ -3,12 +3,14 @@ import mapMessages from './map.en';
 import eventMessages from './events.en';
 import h5Messages from './h5.en';
 import dashboardMessages from './dashboard.en';
+import supervisionMessages from './supervision.en';
 
 const en: Messages = {
   map: mapMessages,
   ...eventMessages,
   ...h5Messages,
   ...dashboardMessages,
+  ...supervisionMessages,
   app: {
     name: 'Gongzhi',
     latinName: '共治',

@@ -77,6 +77,12 @@ const en: typeof zhCN = {
       decide_appeal: 'Decide appeal',
       merge: 'Merged as duplicate',
       merge_in: 'Duplicate merged in',
+      remind: 'Reminder',
+      supervise: 'Supervision',
+      list: 'Listed for supervision',
+      reply_supervision: 'Supervision reply',
+      close_supervision: 'Supervision ended',
+      callback: 'Callback',
     },
     closeTypes: {
       normal: 'Closed on time',

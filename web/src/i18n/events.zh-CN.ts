@@ -75,6 +75,12 @@ export default {
       decide_appeal: '审核申诉',
       merge: '合并为重复件',
       merge_in: '并入重复件',
+      remind: '催办',
+      supervise: '督办',
+      list: '挂牌督办',
+      reply_supervision: '督办回复',
+      close_supervision: '督办办结',
+      callback: '回访',
     },
     closeTypes: {
       normal: '正常结案',

@@ -3,12 +3,14 @@ import mapMessages from './map.zh-CN';
 import eventMessages from './events.zh-CN';
 import h5Messages from './h5.zh-CN';
 import dashboardMessages from './dashboard.zh-CN';
+import supervisionMessages from './supervision.zh-CN';
 
 export default {
   map: mapMessages,
   ...eventMessages,
   ...h5Messages,
   ...dashboardMessages,
+  ...supervisionMessages,
   app: {
     name: '共治',
     latinName: 'Gongzhi',

@@ -1,5 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router';
-import { Calendar, DataBoard, Guide, List, Tickets } from '@element-plus/icons-vue';
+import { Calendar, DataBoard, Flag, Guide, List, Tickets } from '@element-plus/icons-vue';
 
 /**
  * The event center's routes, kept together so routes.ts only spreads them in. `eventPages` are menu
@@ -19,6 +19,12 @@ export const eventPages: RouteRecordRaw[] = [
     name: 'dashboard',
     component: () => import('../views/dashboard/DashboardView.vue'),
     meta: { titleKey: 'dashboard.menu', permission: 'event:dashboard:read', icon: DataBoard, fullScreen: true },
+  },
+  {
+    path: 'supervision',
+    name: 'supervision',
+    component: () => import('../views/supervision/SupervisionListView.vue'),
+    meta: { titleKey: 'supervision.menu', permission: 'event:supervision:read', icon: Flag },
   },
   {
     path: 'event-config/categories',

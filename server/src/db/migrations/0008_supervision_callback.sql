@@ -25,6 +25,8 @@ CREATE TABLE event_supervision (
   closed_at        timestamptz
 );
 CREATE UNIQUE INDEX event_supervision_auto_once ON event_supervision (event_id, level, phase, phase_deadline) WHERE trigger = 'auto';
+-- One open 挂牌督办 per event at a time: a second listing while one runs is refused.
+CREATE UNIQUE INDEX event_supervision_listed_once ON event_supervision (event_id) WHERE level = 'listed' AND status <> 'closed';
 CREATE INDEX event_supervision_event ON event_supervision (event_id, id);
 CREATE INDEX event_supervision_open ON event_supervision (division_code text_pattern_ops, created_at DESC) WHERE status <> 'closed';
 

@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { runCommand } from '../../http/command.ts';
 import { eventsRepo } from './events.repo.ts';
@@ -63,11 +65,16 @@ export async function publicReport(request: FastifyRequest, body: PublicIntakeBo
   return { code: event.code, followToken: follow.token };
 }
 
+/** The event a resident follows with its code and follow token; a wrong token answers exactly like an unknown code (404). */
+export async function followedEvent(db: Kysely<DB>, code: string, token: string) {
+  const event = await eventsRepo.findByCode(db, code);
+  if (!event?.follow_token_hash || !sameHash(event.follow_token_hash, hashToken(token))) throw notFound();
+  return event;
+}
+
 export async function publicProgress(request: FastifyRequest, code: string, token: string) {
   const app = request.server;
-  const event = await eventsRepo.findByCode(app.db, code);
-  // A wrong token answers exactly like an unknown code.
-  if (!event?.follow_token_hash || !sameHash(event.follow_token_hash, hashToken(token))) throw notFound();
+  const event = await followedEvent(app.db, code, token);
   const [entries, category] = await Promise.all([eventsRepo.stateEntries(app.db, event.id), event.category_code ? app.eventConfig.category(event.category_code) : undefined]);
   const reached = new Map<string, Date>();
   for (const entry of entries) {

@@ -7,6 +7,7 @@ import type { EventAction, EventState } from './event-workflow.ts';
 import type { Effect, EventRow } from './event-effects.ts';
 import { eventsRepo } from './events.repo.ts';
 import { attachPhotos } from './event-files.ts';
+import { endSupervisionLeftBehind } from '../supervision/supervision-end.ts';
 
 export interface TransitionActor {
   type: EventHistoryTable['actor_type'];
@@ -45,7 +46,8 @@ const auditView = (row: EventRow) => ({
 
 /**
  * Writes one step: the version-checked update (a concurrent step makes it fail with 409 CONFLICT),
- * the append-only history row, the photos and the audit record, all in the caller's transaction.
+ * the append-only history row, the photos, the audit record and the end of supervision it left behind,
+ * all in the caller's transaction.
  */
 export async function persistTransition(trx: Transaction<DB>, audit: Audit, t: Transition): Promise<EventRow> {
   const after = await eventsRepo.updateVersioned(trx, t.row.id, t.row.version, t.effect.patch);
@@ -68,5 +70,6 @@ export async function persistTransition(trx: Transaction<DB>, audit: Audit, t: T
   });
   await attachPhotos(trx, t.photoIds ?? [], t.row.id, after.division_code);
   audit({ action: `event:case:${t.action}`, entityType: 'event', entityId: t.row.id, divisionCode: after.division_code, before: auditView(t.row), after: auditView(after), details });
-  return after;
+  // A step that leaves a phase (or closes the case) ends the supervision of what it left.
+  return { ...after, supervision_level: await endSupervisionLeftBehind(trx, audit, after, t.at) };
 }

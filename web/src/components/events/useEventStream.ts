@@ -1,4 +1,5 @@
 import { onBeforeUnmount, onMounted } from 'vue';
+import { listenLive } from '../../api/live-stream';
 
 /**
  * Calls `onChange` (at most once per `windowMs`, with the ids seen) when events in my scope are created or
@@ -6,7 +7,7 @@ import { onBeforeUnmount, onMounted } from 'vue';
  * manual refresh.
  */
 export function useEventStream(onChange: (ids: number[]) => void, windowMs = 1000) {
-  let source: EventSource | undefined;
+  let stop: (() => void)[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let pending: number[] = [];
 
@@ -26,12 +27,10 @@ export function useEventStream(onChange: (ids: number[]) => void, windowMs = 100
   }
 
   onMounted(() => {
-    source = new EventSource('/api/stream', { withCredentials: true });
-    source.addEventListener('event.created', receive);
-    source.addEventListener('event.changed', receive);
+    stop = [listenLive('event.created', receive), listenLive('event.changed', receive)];
   });
   onBeforeUnmount(() => {
-    source?.close();
+    for (const unlisten of stop) unlisten();
     clearTimeout(timer);
   });
 }

@@ -35,7 +35,10 @@ export const reasonActions: ReadonlySet<EventAction> = new Set([
 /** Steps whose result is best shown with photos (处置后, 核实/核查 on the spot). */
 export const photoActions: ReadonlySet<EventAction> = new Set(['verify', 'submit', 'check_pass', 'check_fail']);
 
-/** The next step of the loop first, side steps after, steps that end a case last. */
+/**
+ * The next step of the loop first, side steps after, steps that end a case last. `reopen` is not a
+ * button: a dissatisfied callback (the callback panel) reopens the case.
+ */
 export const actionOrder: EventAction[] = [
   'place',
   'accept',
@@ -58,7 +61,6 @@ export const actionOrder: EventAction[] = [
   'return',
   'suspend',
   'appeal',
-  'reopen',
   'reject',
   'cancel',
   'force_close',
