@@ -6,6 +6,7 @@ import { ensureBaseData } from './demo/base-data.ts';
 import { seedDemoTown } from './demo/demo-town.ts';
 import { startResumeScheduler } from './modules/events/resume-scheduler.ts';
 import { startSupervisionScheduler } from './modules/supervision/supervision-scheduler.ts';
+import { startMaintenance } from './db/maintenance.ts';
 
 export interface ServeOptions {
   demo: boolean;
@@ -22,6 +23,8 @@ export async function serve(config: Config, options: ServeOptions) {
     const app = await buildApp({ config, database });
     const resumer = startResumeScheduler(app);
     const supervisor = startSupervisionScheduler(app);
+    // PostgreSQL has autovacuum; the embedded database needs the job.
+    const maintenance = database.kind === 'pglite' ? startMaintenance(app) : null;
     let closing = false;
     const shutdown = async (signal: string) => {
       if (closing) return;
@@ -29,6 +32,7 @@ export async function serve(config: Config, options: ServeOptions) {
       app.log.info({ signal }, 'shutting down');
       await resumer.stop();
       await supervisor.stop();
+      await maintenance?.stop();
       await app.close();
       await database.close();
       process.exit(0);
