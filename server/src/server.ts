@@ -5,10 +5,11 @@ import { migrateToLatest } from './db/migrate.ts';
 import { ensureBaseData } from './demo/base-data.ts';
 import { seedDemoTown } from './demo/demo-town.ts';
 import { startResumeScheduler } from './modules/events/resume-scheduler.ts';
+import { startDeviceServices } from './modules/devices/device-services.ts';
 
 export interface ServeOptions {
   demo: boolean;
-  onListening?: (info: { url: string; seededDemo: boolean }) => void;
+  onListening?: (info: { url: string; seededDemo: boolean; mqtt: string }) => void;
 }
 
 /** Opens the database, migrates, loads base (and optionally demo) data and listens until a signal. */
@@ -19,6 +20,13 @@ export async function serve(config: Config, options: ServeOptions) {
     await ensureBaseData(database.db);
     const seededDemo = options.demo ? await seedDemoTown(database.db) : false;
     const app = await buildApp({ config, database });
+    let devices: Awaited<ReturnType<typeof startDeviceServices>>;
+    try {
+      devices = await startDeviceServices(app, { demo: options.demo });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
     const resumer = startResumeScheduler(app);
     let closing = false;
     const shutdown = async (signal: string) => {
@@ -26,6 +34,7 @@ export async function serve(config: Config, options: ServeOptions) {
       closing = true;
       app.log.info({ signal }, 'shutting down');
       await resumer.stop();
+      await devices.stop();
       await app.close();
       await database.close();
       process.exit(0);
@@ -33,7 +42,7 @@ export async function serve(config: Config, options: ServeOptions) {
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     await app.listen({ port: config.port, host: config.host });
-    options.onListening?.({ url: `http://localhost:${config.port}`, seededDemo });
+    options.onListening?.({ url: `http://localhost:${config.port}`, seededDemo, mqtt: devices.mqtt.describe });
     return app;
   } catch (error) {
     await database.close();

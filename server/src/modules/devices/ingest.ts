@@ -74,6 +74,8 @@ export interface IntakeStats {
 export class DeviceIntake {
   private readonly byId = new Map<number, ReportingDevice>();
   private readonly byToken = new Map<string, ReportingDevice>();
+  /** Sub-devices by `<gateway id>:<serial>`: the names gateway messages use. */
+  private readonly byGatewaySerial = new Map<string, ReportingDevice>();
   private rulesByKind = new Map<string, Rule[]>();
   private readonly active = new Map<string, AlarmRecord>();
   private readonly pending = new Map<string, Pending>();
@@ -90,6 +92,8 @@ export class DeviceIntake {
   private timer: NodeJS.Timeout | undefined;
   /** Event work (opening events, timeline notes), one at a time after the batches that caused it. */
   private eventWork: Promise<void> = Promise.resolve();
+  /** Where MQTT telemetry comes from (set when the MQTT intake starts). */
+  transport: string | null = null;
   readonly stats: IntakeStats = { messages: 0, accepted: 0, readingsStored: 0, rejected: {}, flushes: 0, flushErrors: 0, lastFlushMs: 0, buffered: 0, devices: 0, activeAlarms: 0 };
 
   constructor(
@@ -135,6 +139,16 @@ export class DeviceIntake {
     return this.byToken.get(hashAccessToken(token));
   }
 
+  deviceById(id: number): ReportingDevice | undefined {
+    return this.byId.get(id);
+  }
+
+  /** A message under a token nobody holds (external broker: the broker cannot refuse it for us). */
+  countUnknownToken() {
+    this.stats.messages++;
+    this.stats.rejected.DEVICE_TOKEN_UNKNOWN = (this.stats.rejected.DEVICE_TOKEN_UNKNOWN ?? 0) + 1;
+  }
+
   /**
    * One message of a device (`topic` device) or of a gateway for its sub-devices. The payload is the
    * raw bytes (MQTT, HTTP) or already decoded JSON.
@@ -175,8 +189,7 @@ export class DeviceIntake {
   }
 
   private childOf(gateway: ReportingDevice, serial: string): ReportingDevice | undefined {
-    for (const device of this.byId.values()) if (device.gatewayId === gateway.id && device.serialNo === serial) return device;
-    return undefined;
+    return this.byGatewaySerial.get(`${gateway.id}:${serial}`);
   }
 
   private refuse(device: ReportingDevice, code: IntakeProblem, detail: string, now: number): Outcome {
@@ -465,17 +478,20 @@ export class DeviceIntake {
     for (const id of ids ?? [...this.byId.keys()]) if (!found.has(id)) this.forgetDevice(id);
     for (const row of rows) {
       const existing = this.byId.get(row.id);
-      if (existing?.tokenHash) this.byToken.delete(existing.tokenHash);
+      if (existing) this.forgetDevice(existing.id);
       const device = toReportingDevice(row, this.rulesByKind, existing, () => new TokenBucket(this.options.ratePerSecond, this.options.burst, Date.now()));
       this.byId.set(device.id, device);
       if (device.tokenHash) this.byToken.set(device.tokenHash, device);
+      if (device.gatewayId !== null && device.serialNo) this.byGatewaySerial.set(`${device.gatewayId}:${device.serialNo}`, device);
       this.dropStaleAlarms(device);
     }
   }
 
   private forgetDevice(id: number) {
     const device = this.byId.get(id);
-    if (device?.tokenHash) this.byToken.delete(device.tokenHash);
+    if (!device) return;
+    if (device.tokenHash) this.byToken.delete(device.tokenHash);
+    if (device.gatewayId !== null && device.serialNo) this.byGatewaySerial.delete(`${device.gatewayId}:${device.serialNo}`);
     this.byId.delete(id);
   }
 
