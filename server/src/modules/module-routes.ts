@@ -5,7 +5,6 @@ import { gridRoutes } from './grids/grids.routes.ts';
 import { eventRoutes } from './events/events.routes.ts';
 import { privacyPlugin } from '../privacy/privacy.plugin.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
-import { devicesPlugin } from './devices/devices.plugin.ts';
 import { deviceRoutes } from './devices/devices.routes.ts';
 
 /** The API of every domain module, registered by the app in this order. */
@@ -17,6 +16,5 @@ export const moduleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(gridRoutes);
   await app.register(eventRoutes);
   await app.register(registryRoutes);
-  await app.register(devicesPlugin);
   await app.register(deviceRoutes);
 };
