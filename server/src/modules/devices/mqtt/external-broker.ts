@@ -17,7 +17,13 @@ export async function connectExternalBroker(intake: DeviceIntake, url: string, l
   const client = mqtt.connect(url, { clientId: `gongzhi-${crypto.randomBytes(4).toString('hex')}`, clean: true, reconnectPeriod: 2_000, connectTimeout: connectTimeoutMs });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new AppError('MQTT_BROKER_UNREACHABLE', 500, { url: redact(url) })), connectTimeoutMs);
+      const unreachable = () => reject(new AppError('MQTT_BROKER_UNREACHABLE', 500, { url: redact(url) }));
+      const timer = setTimeout(unreachable, connectTimeoutMs);
+      // Refused, unknown host, bad credentials: no point waiting for the timeout at start.
+      client.once('error', () => {
+        clearTimeout(timer);
+        unreachable();
+      });
       client.once('connect', () => {
         clearTimeout(timer);
         resolve();
