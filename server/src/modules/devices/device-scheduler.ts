@@ -43,6 +43,6 @@ async function pass(app: FastifyInstance, now: number) {
   const retried = intake.retryEvents();
   const cutoff = new Date(now - app.config.telemetryRetentionDays * 86_400_000);
   const purged = await sql`
-    DELETE FROM telemetry WHERE (device_id, ts) IN (SELECT device_id, ts FROM telemetry WHERE ts < ${cutoff} LIMIT ${purgeSlice})`.execute(app.db);
+    DELETE FROM telemetry WHERE ctid = ANY(ARRAY(SELECT ctid FROM telemetry WHERE ts < ${cutoff} LIMIT ${purgeSlice}))`.execute(app.db);
   return { offline, retried, purged: Number(purged.numAffectedRows ?? 0) };
 }

@@ -115,11 +115,9 @@ export const ingestRepo = {
 
   async insertTelemetry(trx: Db, rows: TelemetryRow[]) {
     if (rows.length === 0) return;
-    // A repeated (device, ts) — a QoS 1 redelivery, two messages in one millisecond — merges its readings.
     await sql`
       INSERT INTO telemetry (device_id, ts, readings)
-      SELECT * FROM unnest(${rows.map((r) => r.deviceId)}::int4[], ${rows.map((r) => iso(r.ts))}::timestamptz[], ${rows.map((r) => JSON.stringify(r.values))}::jsonb[])
-      ON CONFLICT (device_id, ts) DO UPDATE SET readings = telemetry.readings || excluded.readings`.execute(trx);
+      SELECT * FROM unnest(${rows.map((r) => r.deviceId)}::int4[], ${rows.map((r) => iso(r.ts))}::timestamptz[], ${rows.map((r) => JSON.stringify(r.values))}::jsonb[])`.execute(trx);
   },
 
   async updateDevices(trx: Db, updates: DeviceUpdate[]) {

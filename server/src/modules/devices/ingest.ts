@@ -56,6 +56,8 @@ interface AlarmRecord {
 type JournalEntry = { op: 'open'; alarm: AlarmRecord } | { op: 'clear'; alarm: AlarmRecord; at: number; reason: ClearReason; by: string };
 
 export const offlineAlarm = 'offline';
+/** How often a reporting device's last-seen time is written at most. */
+const lastSeenWriteMs = 10_000;
 const alarmKey = (deviceId: number, alarmType: string) => `${deviceId}:${alarmType}`;
 
 export interface IntakeStats {
@@ -213,9 +215,14 @@ export class DeviceIntake {
   /** A message arrived: the device is online, and an offline alarm it had is cleared. */
   private seen(device: ReportingDevice, now: number) {
     device.lastSeenMs = now;
+    const cameOnline = device.status === 'offline';
+    // The database's last-seen time may lag the cache by a few seconds: one row update per device
+    // every few seconds instead of one per message (the silence check reads the cache).
+    if (!cameOnline && now - device.lastSeenWrittenMs < lastSeenWriteMs) return;
+    device.lastSeenWrittenMs = now;
     const update = this.touch(device);
     update.seenAt = now;
-    if (device.status === 'offline') {
+    if (cameOnline) {
       device.status = 'online';
       update.status = 'online';
       const offline = this.active.get(alarmKey(device.id, offlineAlarm));

@@ -16,6 +16,8 @@ export interface ReportingDevice {
   status: 'online' | 'offline';
   /** When a message from it last arrived (server time, ms). */
   lastSeenMs: number | null;
+  /** When lastSeenMs was last queued for the database. */
+  lastSeenWrittenMs: number;
   /** The newest reading time judged by the rules: older readings (late, buffered) are stored, not judged. */
   lastJudgedTs: number;
   address: string | null;
@@ -48,6 +50,7 @@ export function toReportingDevice(row: ReportingDeviceRow, rulesByKind: Map<stri
     overrides,
     status: existing?.status ?? row.status,
     lastSeenMs: Math.max(existing?.lastSeenMs ?? 0, lastSeenMs ?? 0) || null,
+    lastSeenWrittenMs: existing?.lastSeenWrittenMs ?? 0,
     lastJudgedTs: existing?.lastJudgedTs ?? lastSeenMs ?? 0,
     address: row.address,
     lng: row.lng,
