@@ -77,6 +77,7 @@ const en: typeof zhCN = {
       decide_appeal: 'Decide appeal',
       merge: 'Merged as duplicate',
       merge_in: 'Duplicate merged in',
+      note: 'Note',
     },
     closeTypes: {
       normal: 'Closed on time',

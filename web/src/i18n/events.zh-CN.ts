@@ -75,6 +75,7 @@ export default {
       decide_appeal: '审核申诉',
       merge: '合并为重复件',
       merge_in: '并入重复件',
+      note: '备注',
     },
     closeTypes: {
       normal: '正常结案',

@@ -3,9 +3,9 @@ import { onBeforeUnmount, onMounted } from 'vue';
 /**
  * Calls `onChange` (at most once per `windowMs`, with the ids seen) when events in my scope are created or
  * change, from the server's live stream (/api/stream): a command center's queue must not wait for a
- * manual refresh.
+ * manual refresh. Other live messages (alarms) are listened to by naming their types.
  */
-export function useEventStream(onChange: (ids: number[]) => void, windowMs = 1000) {
+export function useEventStream(onChange: (ids: number[]) => void, windowMs = 1000, types: readonly string[] = ['event.created', 'event.changed']) {
   let source: EventSource | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let pending: number[] = [];
@@ -27,8 +27,7 @@ export function useEventStream(onChange: (ids: number[]) => void, windowMs = 100
 
   onMounted(() => {
     source = new EventSource('/api/stream', { withCredentials: true });
-    source.addEventListener('event.created', receive);
-    source.addEventListener('event.changed', receive);
+    for (const type of types) source.addEventListener(type, receive);
   });
   onBeforeUnmount(() => {
     source?.close();
