@@ -17,6 +17,8 @@ import { writeAudit } from './audit/audit.ts';
 import { AppError } from './http/errors.ts';
 import { translate } from './i18n/messages.ts';
 import { expandTokenScopes } from './modules/permission-catalog.ts';
+import { probeMqtt } from './modules/devices/mqtt/probe.ts';
+import { demoSensors } from './demo/demo-iot.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cliAudit = { actorType: 'system' as const, actorId: null, actorName: 'cli', ip: null, userAgent: 'gongzhi-cli', requestId: null };
@@ -40,12 +42,18 @@ function buildWebIfNeeded() {
   if (result.status !== 0) throw new Error('web build failed');
 }
 
-function printWelcome(url: string, config: ReturnType<typeof loadConfig>) {
+function printWelcome(url: string, config: ReturnType<typeof loadConfig>, mqtt: string) {
+  const gas = demoSensors.find((s) => s.kind === 'combustible_gas')!;
+  const publish = config.mqttUrl
+    ? `mosquitto_pub -L ${config.mqttUrl.replace(/\/*$/, '')}/gongzhi/devices/${gas.token}/telemetry -m '{"gas_lel":30}'`
+    : `mosquitto_pub -p ${config.mqttPort} -u ${gas.token} -t v1/devices/me/telemetry -m '{"gas_lel":30}'`;
   const lines = [
     '',
     `  Gongzhi 共治 is running at ${url}`,
     `  Database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${path.join(config.dataDir, 'pg')}`}`,
     `  API docs: ${url}/api/docs`,
+    `  MQTT: ${mqtt}; simulated demo sensors are publishing. Try a gas alarm yourself:`,
+    `    ${publish}`,
     '',
     `  Demo sign-in (password for every demo account: ${demoPassword})`,
     ...demoAccounts.map((a) => `    ${a.username.padEnd(9)} ${a.displayName}`),
@@ -62,7 +70,7 @@ program
   .action(async () => {
     buildWebIfNeeded();
     const config = loadConfig();
-    await serve(config, { demo: true, onListening: ({ url }) => printWelcome(url, config) });
+    await serve(config, { demo: true, onListening: ({ url, mqtt }) => printWelcome(url, config, mqtt) });
   });
 
 program
@@ -180,7 +188,7 @@ program
 
 program
   .command('doctor')
-  .description('Print which database, versions, migrations and services are in use')
+  .description('Print which database, versions, migrations and services (MQTT) are in use')
   .action(async () => {
     const config = loadConfig();
     console.log(`node        ${process.version}`);
@@ -199,6 +207,7 @@ program
       await database.close();
     }
     console.log(`web UI      ${fs.existsSync(path.join(root, 'web/dist/index.html')) ? 'built' : 'not built (npm start builds it)'}`);
+    console.log(`mqtt        ${await probeMqtt(config)}`);
   });
 
 program.parseAsync().catch((error: unknown) => {

@@ -25,6 +25,24 @@ export interface Config {
   /** Largest registry import file, and most rows in one. */
   importMaxBytes: number;
   importMaxRows: number;
+  /** The embedded MQTT broker's port (1884: 1883 is often a system Mosquitto already); 0 picks a free one. */
+  mqttPort: number;
+  mqttHost: string;
+  /** When set (mqtt://host:port), the platform subscribes to this external broker instead of embedding one. */
+  mqttUrl: string | undefined;
+  /** Telemetry messages per second one device may send on average, and the burst it may send at once. */
+  iotDeviceRate: number;
+  iotDeviceBurst: number;
+  /** How often buffered telemetry is written (ms). */
+  iotFlushMs: number;
+  /** A device is offline when silent longer than its report interval × this factor. */
+  iotOfflineFactor: number;
+  /** The report interval of devices that do not state one (ThingsBoard's default inactivity timeout). */
+  iotDefaultIntervalSeconds: number;
+  /** Telemetry older than this is purged. */
+  telemetryRetentionDays: number;
+  /** With the demo: simulated sensors publish telemetry over MQTT. */
+  iotSimulator: boolean;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -54,6 +72,16 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     revealDailyLimit: intFromEnv('REVEAL_DAILY_LIMIT', 30),
     importMaxBytes: intFromEnv('IMPORT_MAX_BYTES', 20 * 1024 * 1024),
     importMaxRows: intFromEnv('IMPORT_MAX_ROWS', 200_000),
+    mqttPort: intFromEnv('MQTT_PORT', 1884),
+    mqttHost: process.env.MQTT_HOST ?? '0.0.0.0',
+    mqttUrl: process.env.MQTT_URL || undefined,
+    iotDeviceRate: intFromEnv('IOT_DEVICE_RATE', 10),
+    iotDeviceBurst: intFromEnv('IOT_DEVICE_BURST', 50),
+    iotFlushMs: intFromEnv('IOT_FLUSH_MS', 200),
+    iotOfflineFactor: intFromEnv('IOT_OFFLINE_FACTOR', 3),
+    iotDefaultIntervalSeconds: intFromEnv('IOT_DEFAULT_INTERVAL_S', 600),
+    telemetryRetentionDays: intFromEnv('TELEMETRY_RETENTION_DAYS', 90),
+    iotSimulator: process.env.IOT_SIMULATOR !== 'false',
     ...overrides,
   };
 }

@@ -7,10 +7,11 @@ import { seedDemoTown } from './demo/demo-town.ts';
 import { startResumeScheduler } from './modules/events/resume-scheduler.ts';
 import { startSupervisionScheduler } from './modules/supervision/supervision-scheduler.ts';
 import { startMaintenance } from './db/maintenance.ts';
+import { startDeviceServices } from './modules/devices/device-services.ts';
 
 export interface ServeOptions {
   demo: boolean;
-  onListening?: (info: { url: string; seededDemo: boolean }) => void;
+  onListening?: (info: { url: string; seededDemo: boolean; mqtt: string }) => void;
 }
 
 /** Opens the database, migrates, loads base (and optionally demo) data and listens until a signal. */
@@ -21,6 +22,13 @@ export async function serve(config: Config, options: ServeOptions) {
     await ensureBaseData(database.db);
     const seededDemo = options.demo ? await seedDemoTown(database.db) : false;
     const app = await buildApp({ config, database });
+    let devices: Awaited<ReturnType<typeof startDeviceServices>>;
+    try {
+      devices = await startDeviceServices(app, { demo: options.demo });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
     const resumer = startResumeScheduler(app);
     const supervisor = startSupervisionScheduler(app);
     // PostgreSQL has autovacuum; the embedded database needs the job.
@@ -33,6 +41,7 @@ export async function serve(config: Config, options: ServeOptions) {
       await resumer.stop();
       await supervisor.stop();
       await maintenance?.stop();
+      await devices.stop();
       await app.close();
       await database.close();
       process.exit(0);
@@ -40,7 +49,7 @@ export async function serve(config: Config, options: ServeOptions) {
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     await app.listen({ port: config.port, host: config.host });
-    options.onListening?.({ url: `http://localhost:${config.port}`, seededDemo });
+    options.onListening?.({ url: `http://localhost:${config.port}`, seededDemo, mqtt: devices.mqtt.describe });
     return app;
   } catch (error) {
     await database.close();

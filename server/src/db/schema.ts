@@ -5,6 +5,7 @@ import type { RegistryTables } from '../modules/registry/registry.tables.ts';
 import type { SupervisionTables } from '../modules/supervision/supervision.tables.ts';
 import type { NotifyTables } from '../notify/notify.tables.ts';
 import type { Open311Tables } from '../modules/open311/open311.tables.ts';
+import type { DeviceTables } from '../modules/devices/devices.tables.ts';
 
 /** Kysely table types, written by hand beside the SQL migrations they mirror. */
 /** Read as Date; written as Date or ISO string; optional on insert where the column has a default. */
@@ -173,7 +174,7 @@ export interface PlatformTables {
 }
 
 /** Every table Kysely knows. A module adds `extends XTables` here for its own tables. */
-export interface DB extends PlatformTables, EventTables, GridTables, RegistryTables, SupervisionTables, NotifyTables, Open311Tables {}
+export interface DB extends PlatformTables, EventTables, GridTables, RegistryTables, SupervisionTables, NotifyTables, Open311Tables, DeviceTables {}
 
 export type Division = Selectable<DivisionTable>;
 export type Organization = Selectable<OrganizationTable>;

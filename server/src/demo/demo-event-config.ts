@@ -10,13 +10,14 @@ import type { DemoVillage } from './demo-town.ts';
  * - 市容环境 → 环境卫生管理所, except AI-detected exposed rubbish → the cleaning company (by source),
  *   and 私搭乱建 → enforcement and the construction office together (two equal rules: a suggestion);
  * - 宣传广告 → enforcement; 施工管理 → construction office; 突发事件 → emergency office, 群发性事件 → police;
- * - 部件 → construction office, except 消防设施 → fire brigade and 市容环境设施 → 环境卫生管理所.
+ * - 部件 → construction office, except 消防设施 → fire brigade and 市容环境设施 → 环境卫生管理所;
+ * - 火灾报警 (IoT smoke and electrical-fire alarms) → fire brigade.
  */
 function ownerOf(code: string): string[] {
   const major = code.slice(0, 3);
   if (code === 'E0101') return ['GL-ENF', 'GL-BUILD'];
   if (code === 'E0409') return ['GL-POLICE'];
-  if (code === 'C0113') return ['GL-FIRE'];
+  if (code === 'C0113' || code === 'E0450') return ['GL-FIRE'];
   const byMajor: Record<string, string> = { E01: 'GL-ENV', E02: 'GL-ENF', E03: 'GL-BUILD', E04: 'GL-EMERG', E05: 'GL-ENF', C03: 'GL-ENV' };
   return [byMajor[major] ?? 'GL-BUILD'];
 }

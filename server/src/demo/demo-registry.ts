@@ -60,7 +60,7 @@ const mobile = (random: Random) => `1${random.pick(['3', '5', '7', '8', '9'])}${
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /** Random points inside one unit grid: bbox samples kept when the grid index puts them in that grid. */
-function pointPicker(villages: DemoVillage[], random: Random) {
+export function pointPicker(villages: DemoVillage[], random: Random) {
   const shapes: LayerShape[] = [...demoOutlines(villages).grids].map(([code, geometry]) => ({ code, geometry, bbox: geometryBBox(geometry) }));
   const index = new SpatialIndex(shapes);
   const byCode = new Map(shapes.map((s) => [s.code, s]));

@@ -7,6 +7,7 @@ import { seedDemoEventConfig } from './demo-event-config.ts';
 import { demoRegistryOptions, seedDemoRegistry, type DemoRegistryOptions } from './demo-registry.ts';
 import { seedDemoEvents } from './demo-events.ts';
 import { seedDemoOpen311 } from './demo-open311.ts';
+import { seedDemoIot } from './demo-iot.ts';
 
 /**
  * A deterministic demo town modelled on 古林镇 (海曙区, 宁波): 34 villages and communities, their
@@ -128,6 +129,7 @@ export async function seedDemoTown(db: Kysely<DB>, registry: Partial<DemoRegistr
     await trx.insertInto('user_role').values(inserted.map((u) => ({ user_id: u.id, role_id: roleIds.get(roleByUsername.get(u.username)!)! }))).execute();
     await seedDemoBoundaries(trx, demoTown.code, villages, new Map(inserted.map((u) => [u.username, u.id])));
     await seedDemoRegistry(trx, villages, demoRegistryOptions(registry));
+    await seedDemoIot(trx, villages);
   });
   // A year of events at the same scale, walked through the workflow (bulk-loaded in its own transaction).
   await seedDemoEvents(db, demoRegistryOptions(registry));

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { writeAudit, type AuditContext, type AuditEntry } from '../audit/audit.ts';
 
@@ -17,17 +17,31 @@ export function auditContext(request: FastifyRequest): AuditContext {
   };
 }
 
+export type CommandWork<T> = (trx: Transaction<DB>, audit: Audit) => Promise<T>;
+/** Runs one command's work: `runCommand` for requests, `runAudited` with a system context for background jobs. */
+export type CommandRunner = <T>(work: CommandWork<T>) => Promise<T>;
+
 /**
  * One command = one transaction: the change and its audit records commit together or not at all.
  * Never await network I/O inside `work`: on PGlite a transaction blocks every other request.
  */
-export async function runCommand<T>(request: FastifyRequest, work: (trx: Transaction<DB>, audit: Audit) => Promise<T>): Promise<T> {
+export async function runCommand<T>(request: FastifyRequest, work: CommandWork<T>): Promise<T> {
+  const { result, audited } = await inTransaction(request.server.db, auditContext(request), work);
+  if (audited) request.audited = true;
+  return result;
+}
+
+/** A command without a request (schedulers, device intake): the context names the system actor. */
+export async function runAudited<T>(db: Kysely<DB>, context: AuditContext, work: CommandWork<T>): Promise<T> {
+  return (await inTransaction(db, context, work)).result;
+}
+
+async function inTransaction<T>(db: Kysely<DB>, context: AuditContext, work: CommandWork<T>): Promise<{ result: T; audited: boolean }> {
   const entries: AuditEntry[] = [];
-  const result = await request.server.db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     const value = await work(trx, (entry) => entries.push(entry));
-    await writeAudit(trx, auditContext(request), entries);
+    await writeAudit(trx, context, entries);
     return value;
   });
-  if (entries.length > 0) request.audited = true;
-  return result;
+  return { result, audited: entries.length > 0 };
 }

@@ -10,6 +10,7 @@ import { open311Routes } from './open311/open311.routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
 import { noticeRoutes } from '../notify/notify.routes.ts';
 import { supervisionRoutes } from './supervision/supervision.routes.ts';
+import { deviceRoutes } from './devices/devices.routes.ts';
 
 /** The API of every domain module, registered by the app in this order. */
 export const moduleRoutes: FastifyPluginAsync = async (app) => {
@@ -26,4 +27,5 @@ export const moduleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(dashboardRoutes);
   await app.register(supervisionRoutes);
   await app.register(noticeRoutes);
+  await app.register(deviceRoutes);
 };

@@ -7,6 +7,7 @@ import { registryPermissions } from './registry/registry.permissions.ts';
 import { open311Permissions, open311TokenScopes } from './open311/open311.permissions.ts';
 import { dashboardPermissions } from './dashboard/dashboard.permissions.ts';
 import { supervisionPermissions } from './supervision/supervision.permissions.ts';
+import { devicePermissions } from './devices/devices.permissions.ts';
 
 /** Every permission code that exists, offered by the role editor. Each module lists its own. */
 export const permissionCatalog: readonly string[] = [
@@ -18,6 +19,7 @@ export const permissionCatalog: readonly string[] = [
   ...open311Permissions,
   ...dashboardPermissions,
   ...supervisionPermissions,
+  ...devicePermissions,
 ];
 
 /** Named bundles of permission codes a machine token may be given by name (`--scope open311`). */

@@ -50,7 +50,8 @@ export interface PointCollection {
     type: 'Feature';
     id: number;
     geometry: { type: 'Point'; coordinates: [number, number] };
-    properties: { id: number; kind: string; name: string | null; gridCode: string };
+    /** `status` for devices: online or offline. */
+    properties: { id: number; kind: string; name: string | null; gridCode: string; status?: string };
   }[];
 }
 

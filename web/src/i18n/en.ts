@@ -4,6 +4,7 @@ import eventMessages from './events.en';
 import h5Messages from './h5.en';
 import dashboardMessages from './dashboard.en';
 import supervisionMessages from './supervision.en';
+import deviceMessages from './devices.en';
 
 const en: Messages = {
   map: mapMessages,
@@ -11,6 +12,7 @@ const en: Messages = {
   ...h5Messages,
   ...dashboardMessages,
   ...supervisionMessages,
+  ...deviceMessages,
   app: {
     name: 'Gongzhi',
     latinName: '共治',

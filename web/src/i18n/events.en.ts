@@ -83,6 +83,7 @@ const en: typeof zhCN = {
       reply_supervision: 'Supervision reply',
       close_supervision: 'Supervision ended',
       callback: 'Callback',
+      note: 'Note',
     },
     closeTypes: {
       normal: 'Closed on time',

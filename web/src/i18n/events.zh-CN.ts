@@ -81,6 +81,7 @@ export default {
       reply_supervision: '督办回复',
       close_supervision: '督办办结',
       callback: '回访',
+      note: '备注',
     },
     closeTypes: {
       normal: '正常结案',

@@ -37,6 +37,8 @@ const en: typeof zh = {
     retry: 'Retry',
     truncated: 'Too many to show: only the first {n}',
     noRecords: 'You may not view base records; only outlines are shown.',
+
+    offline: 'Offline devices (grey)',
   },
   area: {
     size: '{n} km²',
@@ -62,6 +64,7 @@ const en: typeof zh = {
     coordinates: 'Coordinates (WGS84)',
     updatedAt: 'Updated',
     locate: 'Show on map',
+    devicePage: 'Device page',
     failed: 'This record could not be loaded. It may have been removed or be outside your area.',
     openHouse: 'House',
     openHousehold: 'Household',

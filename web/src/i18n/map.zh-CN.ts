@@ -35,6 +35,7 @@ export default {
     retry: '重试',
     truncated: '数量超过上限，仅显示前 {n} 个',
     noRecords: '您没有查看基础信息的权限，仅显示边界。',
+    offline: '离线设备（灰色）',
   },
   area: {
     size: '面积 {n} 平方千米',
@@ -60,6 +61,7 @@ export default {
     coordinates: '坐标（WGS84）',
     updatedAt: '更新时间',
     locate: '定位',
+    devicePage: '设备详情',
     failed: '无法加载该记录，可能已被删除或不在您的管辖范围内。',
     openHouse: '所住房屋',
     openHousehold: '所在户',

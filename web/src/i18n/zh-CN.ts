@@ -4,6 +4,7 @@ import eventMessages from './events.zh-CN';
 import h5Messages from './h5.zh-CN';
 import dashboardMessages from './dashboard.zh-CN';
 import supervisionMessages from './supervision.zh-CN';
+import deviceMessages from './devices.zh-CN';
 
 export default {
   map: mapMessages,
@@ -11,6 +12,7 @@ export default {
   ...h5Messages,
   ...dashboardMessages,
   ...supervisionMessages,
+  ...deviceMessages,
   app: {
     name: '共治',
     latinName: 'Gongzhi',

@@ -2,12 +2,14 @@ import type { RouteRecordRaw } from 'vue-router';
 import { Document, Files, HomeFilled, Key, Lock, OfficeBuilding, Location, Setting, Tools, User, UserFilled } from '@element-plus/icons-vue';
 import { MapLocation } from '@element-plus/icons-vue';
 import { eventPages, eventRoutes, h5Routes } from './event-routes';
+import { devicePages, deviceRoutes } from './device-routes';
 
 /** Pages inside the signed-in layout. The sidebar menu is built from these, in this order. */
 export const appPages: RouteRecordRaw[] = [
   { path: '', name: 'home', component: () => import('../views/HomeView.vue'), meta: { titleKey: 'menu.home', icon: HomeFilled } },
   { path: 'map', name: 'map', component: () => import('../views/map/MapView.vue'), meta: { titleKey: 'map.title', permission: 'map:grid:read', icon: MapLocation } },
   ...eventPages,
+  ...devicePages,
   {
     path: 'system/users',
     name: 'system-users',
@@ -71,6 +73,7 @@ export const routes: RouteRecordRaw[] = [
     children: [
       ...appPages.filter((page) => !fullScreen(page)),
       ...eventRoutes,
+      ...deviceRoutes,
       { path: '403', name: 'forbidden', component: () => import('../views/ForbiddenView.vue'), meta: { titleKey: 'menu.forbidden', icon: Lock } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { titleKey: 'menu.notFound' } },
     ],

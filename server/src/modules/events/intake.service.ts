@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorOf } from '../../auth/auth.plugin.ts';
 import { AppError } from '../../http/errors.ts';
-import { runCommand, type Audit } from '../../http/command.ts';
+import { runCommand, type Audit, type CommandRunner } from '../../http/command.ts';
 import { pointToWgs84, type PointInput } from '../../gis/coordinates.ts';
 import { maskPhone } from '../../privacy/masking.ts';
 import { parsePhone } from '../registry/validators/phone.ts';
@@ -58,8 +58,12 @@ export interface IntakeOutcome {
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 
-export async function intake(request: FastifyRequest, report: Report, reporter: Reporter): Promise<IntakeOutcome> {
-  const app = request.server;
+export function intake(request: FastifyRequest, report: Report, reporter: Reporter): Promise<IntakeOutcome> {
+  return intakeWith(request.server, (work) => runCommand(request, work), report, reporter);
+}
+
+/** The intake itself; `run` is the request's command or, for reports the platform raises itself, a system one. */
+export async function intakeWith(app: FastifyInstance, run: CommandRunner, report: Report, reporter: Reporter): Promise<IntakeOutcome> {
   if (report.idempotencyKey) {
     const existing = await eventsRepo.findByIdempotencyKey(app.db, report.source, report.idempotencyKey);
     if (existing) return { event: existing, created: false };
@@ -116,7 +120,7 @@ export async function intake(request: FastifyRequest, report: Report, reporter: 
   const details = { source: report.source, ...(grid ? { gridCode: grid.unitGridCode } : { placement: 'pending' }) };
 
   try {
-    const event = await runCommand(request, async (trx, audit) => {
+    const event = await run(async (trx, audit) => {
       const photoIds = await checkPhotos(trx, report.photos ?? [], reporter.uploads, reporter.fields.photos);
       const event = await eventsRepo.insertReported(trx, row, { at, actor_type: reporter.actorType, actor_id: reporter.actorId, actor_name: reporter.actorName, action: 'report', file_ids: photoIds, details });
       await attachPhotos(trx, photoIds, event.id, divisionCode);

@@ -3,7 +3,7 @@ import { actorOf } from '../../auth/auth.plugin.ts';
 import { divisionInScope, type Actor } from '../../auth/actor.ts';
 import { grants } from '../../auth/permissions.ts';
 import { AppError, forbidden, invalidReference, notFound } from '../../http/errors.ts';
-import { runCommand } from '../../http/command.ts';
+import { runCommand, type CommandRunner } from '../../http/command.ts';
 import { pointToWgs84 } from '../../gis/coordinates.ts';
 import { decide, maxExtensions, workflow, type EventAction, type WorkflowRefusal } from './event-workflow.ts';
 import { effectOf, workflowFacts, type EffectContext, type EventRow } from './event-effects.ts';
@@ -79,7 +79,7 @@ export async function performAction(request: FastifyRequest, id: number, action:
     throw error;
   }
   app.realtime.publish({ type: 'event.changed', divisionCode: updated.division_code, data: { id, code: updated.code, action, state: updated.state } });
-  if (updated.state === 'pending_dispatch') updated = await autoDispatch(request, updated);
+  if (updated.state === 'pending_dispatch') updated = await autoDispatch(app, (work) => runCommand(request, work), updated);
   return eventDetail(request, updated);
 }
 
@@ -90,8 +90,7 @@ const systemActor = { type: 'system' as const, id: null, name: '系统', organiz
  * system dispatches as soon as the event waits for dispatch. It is a step of its own, after the one
  * that led here: if it cannot happen, the event simply waits for a dispatcher with the suggestions.
  */
-async function autoDispatch(request: FastifyRequest, row: EventRow): Promise<EventRow> {
-  const app = request.server;
+export async function autoDispatch(app: FastifyInstance, run: CommandRunner, row: EventRow): Promise<EventRow> {
   const route = await app.eventConfig.route({ categoryCode: row.category_code, gridCode: row.grid_code, source: row.source, standardId: row.standard_id ?? undefined });
   const unit = route.candidates[0];
   if (!route.autoDispatch || !unit || !row.category_code) return row;
@@ -102,7 +101,7 @@ async function autoDispatch(request: FastifyRequest, row: EventRow): Promise<Eve
   if ('refused' in decision) return row;
   const [calendar, limits] = await Promise.all([app.eventConfig.calendar(), app.eventConfig.phaseLimits()]);
   const effect = effectOf('dispatch', row, decision.to, { now, calendar, limits, organizationId: unit.organizationId, standard });
-  const updated = await runCommand(request, (trx, audit) =>
+  const updated = await run((trx, audit) =>
     persistTransition(trx, audit, { row, action: 'dispatch', to: decision.to, effect, actor: systemActor, at: new Date(now), note: '按派遣规则自动派遣' }),
   );
   app.realtime.publish({ type: 'event.changed', divisionCode: updated.division_code, data: { id: updated.id, code: updated.code, action: 'dispatch', state: updated.state } });

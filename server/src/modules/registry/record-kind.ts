@@ -84,8 +84,8 @@ export interface RecordKind {
   present(row: Record<string, unknown>): Record<string, unknown>;
   /** View members beyond the fields (derived or joined values), as schemas. */
   viewExtras?: Record<string, TSchema>;
-  /** What a map layer shows: a kind for the symbol and a name (never personal data). */
-  mapProperties(row: Record<string, unknown>): { kind: string; name: string | null };
+  /** What a map layer shows: a kind for the symbol, a name (never personal data) and, for devices, the status. */
+  mapProperties(row: Record<string, unknown>): { kind: string; name: string | null; status?: string };
   /** Records of this kind may leave out their coordinates and take the referenced house's (house address). */
   locatedByHouse?: boolean;
 }

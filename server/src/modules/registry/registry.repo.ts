@@ -48,7 +48,7 @@ const detailSelect: Record<Entity, (q: AnyQuery) => AnyQuery> = {
   house: (q) => q.select(['r.address', 'r.owner_name', 'r.use_type', 'r.floors']),
   enterprise: (q) => q.select(['r.name', 'r.credit_code', 'r.kind', 'r.industry', 'r.legal_rep', 'r.phone_masked', 'r.address']),
   place: (q) => q.select(['r.name', 'r.kind', 'r.address', 'r.crowded', 'r.contact_name']),
-  device: (q) => q.select(['r.device_type', 'r.name', 'r.channel_id', 'r.serial_no', 'r.sensor_kind', 'r.ai_enabled', 'r.status', 'r.last_seen_at', 'r.address']),
+  device: (q) => q.select(['r.device_type', 'r.name', 'r.channel_id', 'r.serial_no', 'r.sensor_kind', 'r.ai_enabled', 'r.status', 'r.last_seen_at', 'r.report_interval_s', 'r.view_description', 'r.stream_url', 'r.snapshot_url', 'r.address']),
 };
 
 /** The few columns a map point needs (kind.mapProperties reads them). */
@@ -58,7 +58,7 @@ const mapColumns: Record<Entity, string[]> = {
   house: ['r.use_type', 'r.address'],
   enterprise: ['r.kind', 'r.name'],
   place: ['r.kind', 'r.name'],
-  device: ['r.device_type', 'r.ai_enabled', 'r.sensor_kind', 'r.name'],
+  device: ['r.device_type', 'r.ai_enabled', 'r.sensor_kind', 'r.name', 'r.status'],
 };
 
 /** The natural key as one text value (kind.naturalKey.of builds the same from column values). */
@@ -81,6 +81,7 @@ const columnTypes: Record<string, string> = {
   birth_date: 'date',
   crowded: 'bool',
   ai_enabled: 'bool',
+  report_interval_s: 'int4',
   last_seen_at: 'timestamptz',
 };
 

@@ -34,7 +34,7 @@ export const NearestQuery = Type.Object({
 });
 export type NearestQuery = Static<typeof NearestQuery>;
 
-const MapPointProperties = Type.Object({ id: Type.Integer(), kind: Type.String(), name: Type.Union([Type.String(), Type.Null()]), gridCode: Type.String() });
+const MapPointProperties = Type.Object({ id: Type.Integer(), kind: Type.String(), name: Type.Union([Type.String(), Type.Null()]), gridCode: Type.String(), status: Type.Optional(Type.String({ description: 'devices: online or offline' })) });
 
 /** Map layers carry no personal data: an id to open the record, a kind for the symbol, a name and the grid. */
 export const PointCollection = Type.Object({

@@ -89,6 +89,18 @@ export interface DeviceTable extends Located {
   address: string | null;
   /** Generated: the channel id of a camera, the serial of a sensor. */
   device_key: ColumnType<string, never, never>;
+  /** IoT intake and cameras (migration 0012). */
+  token_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  token_issued_at: NullableTimestamp;
+  report_interval_s: ColumnType<number | null, number | null | undefined, number | null>;
+  gateway_id: ColumnType<number | null, number | null | undefined, number | null>;
+  alarm_overrides: ColumnType<Record<string, unknown>, string | undefined, string>;
+  view_description: ColumnType<string | null, string | null | undefined, string | null>;
+  stream_url: ColumnType<string | null, string | null | undefined, string | null>;
+  snapshot_url: ColumnType<string | null, string | null | undefined, string | null>;
+  telemetry_rejected: ColumnType<number, number | undefined, number>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  last_error_at: NullableTimestamp;
 }
 
 export interface RegistryTables {

@@ -4,9 +4,9 @@ import { listenLive } from '../../api/live-stream';
 /**
  * Calls `onChange` (at most once per `windowMs`, with the ids seen) when events in my scope are created or
  * change, from the server's live stream (/api/stream): a command center's queue must not wait for a
- * manual refresh.
+ * manual refresh. Other live messages (alarms) are listened to by naming their types.
  */
-export function useEventStream(onChange: (ids: number[]) => void, windowMs = 1000) {
+export function useEventStream(onChange: (ids: number[]) => void, windowMs = 1000, types: readonly string[] = ['event.created', 'event.changed']) {
   let stop: (() => void)[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let pending: number[] = [];
@@ -27,7 +27,7 @@ export function useEventStream(onChange: (ids: number[]) => void, windowMs = 100
   }
 
   onMounted(() => {
-    stop = [listenLive('event.created', receive), listenLive('event.changed', receive)];
+    stop = types.map((type) => listenLive(type, receive));
   });
   onBeforeUnmount(() => {
     for (const unlisten of stop) unlisten();

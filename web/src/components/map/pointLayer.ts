@@ -14,6 +14,8 @@ export interface MapPoint {
   id: number;
   kind: string;
   name: string | null;
+  /** Devices: offline ones are drawn grey, ringed in their kind's colour. */
+  offline?: boolean;
   x: number;
   y: number;
 }
@@ -21,7 +23,7 @@ export interface MapPoint {
 export function toMapPoints(collection: PointCollection): MapPoint[] {
   return collection.features.map((f) => {
     const [x, y] = fromLonLat(f.geometry.coordinates);
-    return { id: f.id, kind: f.properties.kind, name: f.properties.name, x: x!, y: y! };
+    return { id: f.id, kind: f.properties.kind, name: f.properties.name, offline: f.properties.status === 'offline', x: x!, y: y! };
   });
 }
 
@@ -101,20 +103,22 @@ export class PointClusterSource extends VectorSource<Feature<Point>> {
 }
 
 const white = new Stroke({ color: '#ffffff', width: 1.5 });
+export const offlineColor = '#b4bcc8';
 
-function symbol(shape: Shape, color: string): ImageStyle {
-  const fill = new Fill({ color });
+function symbol(shape: Shape, color: string, offline = false): ImageStyle {
+  const fill = new Fill({ color: offline ? offlineColor : color });
+  const stroke = offline ? new Stroke({ color, width: 2 }) : white;
   switch (shape) {
     case 'circle':
-      return new Circle({ radius: 4.5, fill, stroke: white });
+      return new Circle({ radius: 4.5, fill, stroke });
     case 'square':
-      return new RegularShape({ points: 4, radius: 6, angle: Math.PI / 4, fill, stroke: white });
+      return new RegularShape({ points: 4, radius: 6, angle: Math.PI / 4, fill, stroke });
     case 'diamond':
-      return new RegularShape({ points: 4, radius: 6, fill, stroke: white });
+      return new RegularShape({ points: 4, radius: 6, fill, stroke });
     case 'triangle':
-      return new RegularShape({ points: 3, radius: 7.5, fill, stroke: white });
+      return new RegularShape({ points: 3, radius: 7.5, fill, stroke });
     case 'star':
-      return new RegularShape({ points: 5, radius: 8, radius2: 3.8, fill, stroke: white });
+      return new RegularShape({ points: 5, radius: 8, radius2: 3.8, fill, stroke });
   }
 }
 
@@ -126,11 +130,12 @@ function countLabel(n: number): string {
 export function pointLayer(group: LayerGroup, source: PointClusterSource): VectorLayer<PointClusterSource> {
   const singles = new Map<string, Style>();
   const clusters = new Map<number, Style[]>();
-  const single = (kind: string) => {
-    let style = singles.get(kind);
+  const single = (point: MapPoint) => {
+    const key = point.offline ? `${point.kind}:offline` : point.kind;
+    let style = singles.get(key);
     if (!style) {
-      style = new Style({ image: symbol(kindShape(group, kind), kindColor(group, kind)) });
-      singles.set(kind, style);
+      style = new Style({ image: symbol(kindShape(group, point.kind), kindColor(group, point.kind), point.offline) });
+      singles.set(key, style);
     }
     return style;
   };
@@ -155,7 +160,7 @@ export function pointLayer(group: LayerGroup, source: PointClusterSource): Vecto
     properties: { group: group.id },
     style: (feature) => {
       const { members } = feature.get('cluster') as ClusterInfo;
-      return members.length === 1 ? single(members[0]!.kind) : cluster(members.length);
+      return members.length === 1 ? single(members[0]!) : cluster(members.length);
     },
   });
 }

@@ -60,5 +60,8 @@ export function useRegistryMeta() {
     return (spec?.options ?? []).map((o) => ({ value: o.value, label: pick(o) }));
   }
 
-  return { load, kind, kindLabel, fields, fieldLabel, optionLabel, groupKinds };
+  /** A dictionary's values with their labels, in the server's order. */
+  const dictionaryOptions = (dictionary: string) => (dictionaries.value[dictionary] ?? []).map((i) => ({ value: i.value, label: dictionaryLabel(dictionary, i.value) }));
+
+  return { load, kind, kindLabel, fields, fieldLabel, optionLabel, dictionaryLabel, dictionaryOptions, groupKinds };
 }

@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import type { DeviceIntake } from '../ingest.ts';
+import { startEmbeddedBroker } from './embedded-broker.ts';
+import { connectExternalBroker } from './external-broker.ts';
+
+/** Where MQTT telemetry comes from: the embedded broker, or a subscription to an external one. */
+export interface MqttIntake {
+  mode: 'embedded' | 'external';
+  /** The embedded broker's port (the one actually bound when 0 was asked). */
+  port: number | null;
+  describe: string;
+  close(): Promise<void>;
+}
+
+/** MQTT_URL set: subscribe to that broker; otherwise embed one on MQTT_HOST:MQTT_PORT. */
+export function startMqttIntake(app: FastifyInstance, intake: DeviceIntake, overrides: { port?: number; url?: string | null } = {}): Promise<MqttIntake> {
+  const url = overrides.url === undefined ? app.config.mqttUrl : (overrides.url ?? undefined);
+  if (url) return connectExternalBroker(intake, url, app.log);
+  return startEmbeddedBroker(intake, { host: app.config.mqttHost, port: overrides.port ?? app.config.mqttPort });
+}
