@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import { writeAudit, type AuditEntry } from '../../audit/audit.ts';
+import { beforeDispatch } from '../events/event-workflow.ts';
+import { eventsRepo } from '../events/events.repo.ts';
+import { recheck, type OutreachContext } from './reminder.service.ts';
+import { outreachRepo } from './outreach.repo.ts';
+
+const systemActor = { type: 'system' as const, id: null, name: '系统', organizationId: null, userId: null };
+const systemAudit = { actorType: 'system' as const, actorId: null, actorName: 'outreach-scheduler', ip: null, userAgent: null, requestId: null };
+const batch = 100;
+
+export interface ReminderScheduler {
+  /** One pass now; resolves with how many reminders it settled. */
+  tick(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Settles reminders nobody re-checked: when the grace period is over the event is escalated to law
+ * enforcement, exactly as a "not complied" re-check would do. Reminders whose event went on by the
+ * normal workflow (dispatched, closed, cancelled by hand) are settled as superseded. Everything it needs
+ * is in the database, so the first pass after a restart catches up.
+ */
+export function startReminderScheduler(app: FastifyInstance, options: { intervalMs?: number; now?: () => number } = {}): ReminderScheduler {
+  const now = options.now ?? Date.now;
+  let running: Promise<number> | null = null;
+  const tick = () => {
+    running ??= settleDue(app, now()).finally(() => (running = null));
+    return running;
+  };
+  const logFailure = (error: unknown) => app.log.error({ err: error }, 'settling outreach reminders failed');
+  const timer = setInterval(() => void tick().catch(logFailure), options.intervalMs ?? 30_000);
+  timer.unref();
+  void tick().catch(logFailure);
+  return {
+    tick,
+    async stop() {
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}
+
+async function settleDue(app: FastifyInstance, now: number): Promise<number> {
+  let settled = 0;
+  const at = new Date(now);
+  for (const reminder of await outreachRepo.overtakenReminders(app.db, beforeDispatch, batch)) {
+    const done = await app.db.transaction().execute(async (trx) => {
+      if (!(await outreachRepo.resolveReminder(trx, reminder.id, 'superseded', 'workflow', at))) return false;
+      await writeAudit(trx, systemAudit, [{ action: 'outreach:reminder:recheck', entityType: 'outreach_reminder', entityId: reminder.id, before: { status: 'awaiting' }, after: { status: 'superseded', resolved_source: 'workflow' } }]);
+      return true;
+    });
+    if (done) settled++;
+  }
+  const context: OutreachContext = {
+    app,
+    actor: systemActor,
+    now,
+    run: (work) =>
+      app.db.transaction().execute(async (trx) => {
+        const entries: AuditEntry[] = [];
+        const value = await work(trx, (entry) => entries.push(entry));
+        await writeAudit(trx, systemAudit, entries);
+        return value;
+      }),
+  };
+  for (const due of await outreachRepo.dueReminders(app.db, at, batch)) {
+    try {
+      await recheck(context, await eventsRepo.findById(app.db, due.event_id), { complied: false, source: 'deadline' });
+      settled++;
+    } catch (error) {
+      // A person re-checked or acted on the event meanwhile: their step stands.
+      const code = (error as { code?: string }).code;
+      if (code !== 'CONFLICT' && code !== 'OUTREACH_NO_PENDING_REMINDER' && code !== 'ILLEGAL_TRANSITION') throw error;
+    }
+  }
+  return settled;
+}
