@@ -5,6 +5,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { ensureBaseData } from './demo/base-data.ts';
 import { seedDemoTown } from './demo/demo-town.ts';
 import { startResumeScheduler } from './modules/events/resume-scheduler.ts';
+import { startOutreach } from './modules/outreach/outreach-jobs.ts';
 
 export interface ServeOptions {
   demo: boolean;
@@ -20,12 +21,14 @@ export async function serve(config: Config, options: ServeOptions) {
     const seededDemo = options.demo ? await seedDemoTown(database.db) : false;
     const app = await buildApp({ config, database });
     const resumer = startResumeScheduler(app);
+    const outreach = startOutreach(app);
     let closing = false;
     const shutdown = async (signal: string) => {
       if (closing) return;
       closing = true;
       app.log.info({ signal }, 'shutting down');
       await resumer.stop();
+      await outreach.stop();
       await app.close();
       await database.close();
       process.exit(0);

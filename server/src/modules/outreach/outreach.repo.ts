@@ -4,7 +4,7 @@ import type { DataScope } from '../../auth/actor.ts';
 import { divisionPrefix, scopeCondition } from '../../auth/scope-filter.ts';
 import { distanceMetres, nearest } from '../../gis/spatial-sql.ts';
 import type { LngLat } from '../../gis/coordinates.ts';
-import type { Channel, MessageStatus, OutreachMessageTable, OutreachPolicyTable, OutreachReminderTable, OutreachTemplateTable, ReminderStatus, ResolvedSource } from './outreach.tables.ts';
+import type { Channel, MessageStatus, OutreachMessageTable, OutreachOptOutTable, OutreachPolicyTable, OutreachReminderTable, OutreachTemplateTable, ReminderStatus, ResolvedSource } from './outreach.tables.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 export type MessageRow = Selectable<OutreachMessageTable>;
@@ -244,6 +244,12 @@ export const outreachRepo = {
       query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { rows, total: Number(count.n) };
+  },
+  insertOptOut(trx: Db, row: Insertable<OutreachOptOutTable>) {
+    return trx.insertInto('outreach_opt_out').values(row).returningAll().executeTakeFirstOrThrow();
+  },
+  async deleteOptOut(trx: Db, id: number) {
+    await trx.deleteFrom('outreach_opt_out').where('id', '=', id).execute();
   },
   optOutVisible(db: Db, scope: DataScope, id: number) {
     return db.selectFrom('outreach_opt_out').selectAll().where('id', '=', id).where(scopeCondition(scope, { division: 'division_code' })).executeTakeFirst();

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { writeAudit, type AuditEntry } from '../../audit/audit.ts';
+import { FieldCipher } from '../../privacy/field-cipher.ts';
+import { loadDataKey } from '../../privacy/data-key.ts';
 import { beforeDispatch } from '../events/event-workflow.ts';
 import { eventsRepo } from '../events/events.repo.ts';
 import { recheck, type OutreachContext } from './reminder.service.ts';
@@ -23,9 +25,10 @@ export interface ReminderScheduler {
  */
 export function startReminderScheduler(app: FastifyInstance, options: { intervalMs?: number; now?: () => number } = {}): ReminderScheduler {
   const now = options.now ?? Date.now;
+  const cipher = new FieldCipher(loadDataKey(app.config, app.log));
   let running: Promise<number> | null = null;
   const tick = () => {
-    running ??= settleDue(app, now()).finally(() => (running = null));
+    running ??= settleDue(app, cipher, now()).finally(() => (running = null));
     return running;
   };
   const logFailure = (error: unknown) => app.log.error({ err: error }, 'settling outreach reminders failed');
@@ -41,7 +44,7 @@ export function startReminderScheduler(app: FastifyInstance, options: { interval
   };
 }
 
-async function settleDue(app: FastifyInstance, now: number): Promise<number> {
+async function settleDue(app: FastifyInstance, cipher: FieldCipher, now: number): Promise<number> {
   let settled = 0;
   const at = new Date(now);
   for (const reminder of await outreachRepo.overtakenReminders(app.db, beforeDispatch, batch)) {
@@ -54,6 +57,7 @@ async function settleDue(app: FastifyInstance, now: number): Promise<number> {
   }
   const context: OutreachContext = {
     app,
+    cipher,
     actor: systemActor,
     now,
     run: (work) =>

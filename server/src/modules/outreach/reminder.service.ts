@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Audit } from '../../http/command.ts';
+import type { FieldCipher } from '../../privacy/field-cipher.ts';
 import { AppError, conflict } from '../../http/errors.ts';
 import { decide, type EventAction } from '../events/event-workflow.ts';
 import { effectOf, workflowFacts, type EventRow } from '../events/event-effects.ts';
@@ -24,6 +25,8 @@ import type { Channel, ResolvedSource } from './outreach.tables.ts';
  */
 export interface OutreachContext {
   app: FastifyInstance;
+  /** Encrypts the recipient into the outbox (the field cipher of privacy/). */
+  cipher: FieldCipher;
   actor: TransitionActor & { userId: number | null };
   /** One transaction with its audit records: runCommand for a request, writeAudit for a job. */
   run<T>(work: (trx: Transaction<DB>, audit: Audit) => Promise<T>): Promise<T>;
@@ -75,7 +78,7 @@ export async function remind(ctx: OutreachContext, row: EventRow, input: RemindI
   const settings = await loadSettings(app.db);
   const policy = await policyOf(app, category.code, settings);
   const channels = input.channels ?? policy.channels;
-  const party = await findParty(app.db, app.privacy, tablePlateRegistry(app.db, app.privacy), { lng: row.lng, lat: row.lat, gridCode: row.grid_code, plate: input.plate }, settings.partyRadiusMeters);
+  const party = await findParty(app.db, ctx.cipher, tablePlateRegistry(app.db, ctx.cipher), { lng: row.lng, lat: row.lat, gridCode: row.grid_code, plate: input.plate }, settings.partyRadiusMeters);
   const values: TemplateValues = {
     place: row.address || party?.address || undefined,
     party: party?.name,
@@ -105,7 +108,7 @@ export async function remind(ctx: OutreachContext, row: EventRow, input: RemindI
       created_by: ctx.actor.userId,
       created_at: new Date(now),
     });
-    const queued = await enqueueMessages(trx, app.privacy, settings, messages.map((m) => ({ ...m, reminderId: reminder.id })), now);
+    const queued = await enqueueMessages(trx, ctx.cipher, settings, messages.map((m) => ({ ...m, reminderId: reminder.id })), now);
     if (party && queued.every((m) => m.status === 'skipped')) reminder = await outreachRepo.markNotSent(trx, reminder.id);
     const details = {
       outcome: reminder.status,

@@ -71,3 +71,8 @@ export function deliveryConfigFromEnv(env: Env = process.env): DeliveryConfig {
     pollMs: positiveInt(env, 'OUTREACH_POLL_MS', 5_000),
   };
 }
+
+/** The secret that signs delivery receipts from the webhook gateway: the one that signs our requests to it. */
+export function receiptSecretFromEnv(env: Env = process.env): string | null {
+  return env.OUTREACH_WEBHOOK_SECRET || null;
+}
