@@ -118,6 +118,8 @@ export async function deleteTemplate(request: FastifyRequest, id: number) {
 
 /** A body as one reminder would read, with example values (the category's name when given). */
 export async function previewTemplate(request: FastifyRequest, body: string, categoryCode: string | undefined) {
+  // A POST that writes nothing: there is nothing to audit.
+  request.audited = true;
   checkBody(body);
   const db = request.server.db;
   const [settings, category] = await Promise.all([loadSettings(db), categoryCode ? eventsRepo.category(db, categoryCode) : undefined]);
