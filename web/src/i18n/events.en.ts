@@ -77,12 +77,16 @@ const en: typeof zhCN = {
       decide_appeal: 'Decide appeal',
       merge: 'Merged as duplicate',
       merge_in: 'Duplicate merged in',
+      remind_party: 'Reminder sent',
+      resolve_by_reminder: 'Complied after reminder',
+      escalate: 'Not complied: registered',
     },
     closeTypes: {
       normal: 'Closed on time',
       overtime: 'Closed late',
       error: 'Closed as false report',
       special: 'Special closure',
+      reminder: 'Resolved by reminder',
     },
     appeal: {
       none: 'None',
