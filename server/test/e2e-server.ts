@@ -4,6 +4,7 @@ import path from 'node:path';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openTestDatabase } from './test-database.ts';
+import { startOutreach } from '../src/modules/outreach/outreach-jobs.ts';
 
 /**
  * The real server (built web UI included) on a random port over a private test database with the
@@ -15,9 +16,12 @@ export async function startTestServer(): Promise<{ url: string; close(): Promise
   const config = loadConfig({ dataDir, databaseUrl: undefined, logLevel: 'silent', loginRatePerMinute: 1000 });
   const app = await buildApp({ config, database, logger: false, strictAudit: true });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  // As in `serve`: the outreach worker sends the outbox (to the outbox provider: nothing leaves).
+  const outreach = startOutreach(app);
   return {
     url,
     async close() {
+      await outreach.stop();
       await app.close();
       await database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -124,7 +124,7 @@ ALTER TABLE event ADD CONSTRAINT event_close_type_check CHECK (close_type IN ('n
 -- rate limit, how far from the spot a shop may be to count as the party, defaults for categories
 -- without a policy, and the sender's name in the texts.
 INSERT INTO setting (key, value) VALUES
-  ('outreach', '{"quietHours": {"start": "21:00", "end": "08:00", "smsAllowed": false}, "rateLimit": {"maxMessages": 3, "windowHours": 24}, "partyRadiusMeters": 50, "defaultGraceMinutes": 30, "defaultChannels": ["sms"], "sign": "综合信息指挥室"}');
+  ('outreach', '{"quietHours": {"start": "21:00", "end": "08:00", "smsAllowed": false}, "rateLimit": {"maxMessages": 4, "windowHours": 24}, "partyRadiusMeters": 50, "defaultGraceMinutes": 30, "defaultChannels": ["sms"], "sign": "综合信息指挥室"}');
 
 -- The categories the base catalogue marks reminder_allowed (视频AI + 114客服): polite defaults to review.
 INSERT INTO outreach_policy (category_code, grace_minutes, channels) VALUES

@@ -85,7 +85,7 @@ describe('outreach configuration and receipts', () => {
     expect((await t.as(admin, { method: 'PUT', url: '/api/outreach/policies/E0511', payload: { graceMinutes: 0, channels: ['sms', 'sms'] } })).json().fields.map((f: { field: string }) => f.field).sort()).toEqual(['/channels', '/graceMinutes']);
 
     const settings = (await t.as(admin, { method: 'GET', url: '/api/outreach/settings' })).json();
-    expect(settings).toMatchObject({ quietHours: { start: '21:00', end: '08:00', smsAllowed: false }, rateLimit: { maxMessages: 3, windowHours: 24 } });
+    expect(settings).toMatchObject({ quietHours: { start: '21:00', end: '08:00', smsAllowed: false }, rateLimit: { maxMessages: 4, windowHours: 24 } });
     const bad = await t.as(admin, { method: 'PUT', url: '/api/outreach/settings', payload: { ...settings, quietHours: { start: '25:00', end: '08:00', smsAllowed: false } } });
     expect(bad.json().fields).toEqual([expect.objectContaining({ field: '/quietHours/start', code: 'pattern' })]);
     const good = await t.as(admin, { method: 'PUT', url: '/api/outreach/settings', payload: { ...settings, sign: '古林镇综合信息指挥室' } });
