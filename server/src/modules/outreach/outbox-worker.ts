@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { FieldCipher } from '../../privacy/field-cipher.ts';
 import { writeAudit } from '../../audit/audit.ts';
-import { channels, type Channel } from './outreach.tables.ts';
+import { channels } from './outreach.tables.ts';
 import { channelOpen, retryDelay } from './delivery-rules.ts';
 import { loadSettings } from './settings.ts';
 import { outreachRepo, type MessageRow } from './outreach.repo.ts';
@@ -112,7 +112,7 @@ export class OutboxWorker {
     const now = this.now();
     const at = new Date(now);
     if (result.outcome === 'sent') return { status: 'sent', sent_at: at, provider_message_id: result.providerMessageId, reason: null, last_error: null, updated_at: at };
-    const provider = this.options.delivery.providers[message.channel as Channel];
+    const provider = this.options.delivery.providers[message.channel];
     if (result.outcome === 'failed' && !result.retryable) return { status: 'failed', reason: 'permanent', last_error: result.error, updated_at: at };
     if (result.outcome === 'unknown' && !provider.idempotent) return { status: 'failed', reason: 'outcome_unknown', last_error: result.error, updated_at: at };
     const { retry } = this.options.delivery;

@@ -13,7 +13,7 @@ import { renderTemplate, reminderTime, type TemplateValues } from './templates.t
 import { findParty, tablePlateRegistry, type Party } from './party.ts';
 import { enqueueMessages, type NewMessage } from './outbox.ts';
 import { outreachRepo, type ReminderRow } from './outreach.repo.ts';
-import type { Channel, ResolvedSource } from './outreach.tables.ts';
+import type { Channel } from './outreach.tables.ts';
 
 /**
  * The soft-notice path (视频AI + 114): remind the responsible party, then let the next detection or a
@@ -148,11 +148,13 @@ export async function recheck(ctx: OutreachContext, row: EventRow, verdict: Verd
   const at = new Date(now);
 
   const after = await ctx.run(async (trx, audit) => {
-    if (!(await outreachRepo.resolveReminder(trx, reminder.id, status, verdict.source as ResolvedSource, at))) throw conflict();
+    if (!(await outreachRepo.resolveReminder(trx, reminder.id, status, verdict.source, at))) throw conflict();
     const details = { reminderId: reminder.id, source: verdict.source, complied: verdict.complied };
     const note = verdict.complied ? '经提醒已整改' : verdict.source === 'deadline' ? '提醒后宽限期已过，未见整改' : '经提醒未整改';
     const effect = effectOf(action, row, to, { now, calendar, limits });
-    Object.assign(effect.details, details, dispatch ? {} : verdict.complied ? {} : { enforcement: 'none_found' });
+    Object.assign(effect.details, details);
+    // No law-enforcement unit to send it to: it waits for a dispatcher, and the step says why.
+    if (!verdict.complied && !dispatch) effect.details.enforcement = 'none_found';
     let after = await persistTransition(trx, audit, { row, action, to, effect, actor: ctx.actor, at, note });
     audit({ action: 'outreach:reminder:recheck', entityType: 'outreach_reminder', entityId: reminder.id, divisionCode: row.division_code, before: { status: 'awaiting' }, after: { status, resolved_source: verdict.source } });
     if (dispatch) {
@@ -163,7 +165,7 @@ export async function recheck(ctx: OutreachContext, row: EventRow, verdict: Verd
     return after;
   });
   publish(app, after, action);
-  return { ...reminder, status, resolved_source: verdict.source as ResolvedSource, resolved_at: at };
+  return { ...reminder, status, resolved_source: verdict.source, resolved_at: at };
 }
 
 /** The first law-enforcement unit among the routing candidates, with the standard that times its work. */
