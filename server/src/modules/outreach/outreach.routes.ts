@@ -1,8 +1,5 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { actorOf } from '../../auth/auth.plugin.ts';
-import { runCommand } from '../../http/command.ts';
 import { IdParams, PageQuery } from '../../http/pagination.ts';
 import {
   EventOutreach,
@@ -27,23 +24,11 @@ import {
   TemplateView,
 } from './outreach.schema.ts';
 import { eventOutreach, listMessages, rates, visibleEvent } from './outreach.query.ts';
-import { recheck, remind, type OutreachContext } from './reminder.service.ts';
+import { recheck, remind, requestContext } from './reminder.service.ts';
 import { createTemplate, deleteTemplate, getSettings, previewTemplate, putPolicy, putSettings, templateCatalog, updateTemplate } from './outreach-config.service.ts';
 import { addOptOut, listOptOuts, removeOptOut } from './opt-outs.service.ts';
 import { webhookReceipt } from './receipts.service.ts';
 import { receiptSecretFromEnv } from './providers/provider-config.ts';
-
-/** A reminder step for the signed-in caller: their name on the event's history, their request's audit. */
-function contextOf(request: FastifyRequest): OutreachContext {
-  const actor = actorOf(request);
-  return {
-    app: request.server,
-    cipher: request.server.privacy,
-    actor: { type: actor.type, id: actor.id, name: actor.name, organizationId: actor.organizationId, userId: actor.type === 'user' ? actor.id : null },
-    run: (work) => runCommand(request, work),
-    now: Date.now(),
-  };
-}
 
 /** Outreach (视频AI + 114): reminders on events, the log, templates and settings, opt-outs, receipts. */
 export const outreachRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -62,7 +47,7 @@ export const outreachRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'Remind the responsible party (the vehicle owner by plate, else the nearest shop); without one the event goes the normal way', params: EventParams, body: RemindBody, response: { 200: EventOutreach } },
     },
     async (request) => {
-      await remind(contextOf(request), await visibleEvent(request, request.params.id), request.body);
+      await remind(requestContext(request), await visibleEvent(request, request.params.id), request.body);
       return eventOutreach(request, await visibleEvent(request, request.params.id));
     },
   );
@@ -75,7 +60,7 @@ export const outreachRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { complied, source = 'manual' } = request.body;
-      await recheck(contextOf(request), await visibleEvent(request, request.params.id), { complied, source } as const);
+      await recheck(requestContext(request), await visibleEvent(request, request.params.id), { complied, source } as const);
       return eventOutreach(request, await visibleEvent(request, request.params.id));
     },
   );

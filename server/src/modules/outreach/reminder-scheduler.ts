@@ -1,14 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { writeAudit, type AuditEntry } from '../../audit/audit.ts';
 import { FieldCipher } from '../../privacy/field-cipher.ts';
 import { loadDataKey } from '../../privacy/data-key.ts';
 import { beforeDispatch } from '../events/event-workflow.ts';
 import { eventsRepo } from '../events/events.repo.ts';
-import { recheck, type OutreachContext } from './reminder.service.ts';
+import { recheck, systemContext } from './reminder.service.ts';
 import { outreachRepo } from './outreach.repo.ts';
 
-const systemActor = { type: 'system' as const, id: null, name: '系统', organizationId: null, userId: null };
-const systemAudit = { actorType: 'system' as const, actorId: null, actorName: 'outreach-scheduler', ip: null, userAgent: null, requestId: null };
 const batch = 100;
 
 export interface ReminderScheduler {
@@ -47,27 +44,15 @@ export function startReminderScheduler(app: FastifyInstance, options: { interval
 async function settleDue(app: FastifyInstance, cipher: FieldCipher, now: number): Promise<number> {
   let settled = 0;
   const at = new Date(now);
+  const context = systemContext(app, cipher, now, 'outreach-scheduler');
   for (const reminder of await outreachRepo.overtakenReminders(app.db, beforeDispatch, batch)) {
-    const done = await app.db.transaction().execute(async (trx) => {
+    const done = await context.run(async (trx, audit) => {
       if (!(await outreachRepo.resolveReminder(trx, reminder.id, 'superseded', 'workflow', at))) return false;
-      await writeAudit(trx, systemAudit, [{ action: 'outreach:reminder:recheck', entityType: 'outreach_reminder', entityId: reminder.id, before: { status: 'awaiting' }, after: { status: 'superseded', resolved_source: 'workflow' } }]);
+      audit({ action: 'outreach:reminder:recheck', entityType: 'outreach_reminder', entityId: reminder.id, before: { status: 'awaiting' }, after: { status: 'superseded', resolved_source: 'workflow' } });
       return true;
     });
     if (done) settled++;
   }
-  const context: OutreachContext = {
-    app,
-    cipher,
-    actor: systemActor,
-    now,
-    run: (work) =>
-      app.db.transaction().execute(async (trx) => {
-        const entries: AuditEntry[] = [];
-        const value = await work(trx, (entry) => entries.push(entry));
-        await writeAudit(trx, systemAudit, entries);
-        return value;
-      }),
-  };
   for (const due of await outreachRepo.dueReminders(app.db, at, batch)) {
     try {
       await recheck(context, await eventsRepo.findById(app.db, due.event_id), { complied: false, source: 'deadline' });

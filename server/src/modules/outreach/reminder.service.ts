@@ -1,7 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import type { Audit } from '../../http/command.ts';
+import { runCommand, type Audit } from '../../http/command.ts';
+import { actorOf } from '../../auth/auth.plugin.ts';
+import { writeAudit, type AuditEntry } from '../../audit/audit.ts';
 import type { FieldCipher } from '../../privacy/field-cipher.ts';
 import { AppError, conflict } from '../../http/errors.ts';
 import { decide, type EventAction } from '../events/event-workflow.ts';
@@ -31,6 +33,36 @@ export interface OutreachContext {
   /** One transaction with its audit records: runCommand for a request, writeAudit for a job. */
   run<T>(work: (trx: Transaction<DB>, audit: Audit) => Promise<T>): Promise<T>;
   now: number;
+}
+
+/** A step by the signed-in caller: their name on the event's history, their request's transaction and audit. */
+export function requestContext(request: FastifyRequest): OutreachContext {
+  const actor = actorOf(request);
+  return {
+    app: request.server,
+    cipher: request.server.privacy,
+    actor: { type: actor.type, id: actor.id, name: actor.name, organizationId: actor.organizationId, userId: actor.type === 'user' ? actor.id : null },
+    run: (work) => runCommand(request, work),
+    now: Date.now(),
+  };
+}
+
+/** A step by a background job (the scheduler, an MQTT consumer): the system on the history, `jobName` in the audit. */
+export function systemContext(app: FastifyInstance, cipher: FieldCipher, now: number, jobName: string): OutreachContext {
+  const audit = { actorType: 'system' as const, actorId: null, actorName: jobName, ip: null, userAgent: null, requestId: null };
+  return {
+    app,
+    cipher,
+    actor: { type: 'system', id: null, name: '系统', organizationId: null, userId: null },
+    now,
+    run: (work) =>
+      app.db.transaction().execute(async (trx) => {
+        const entries: AuditEntry[] = [];
+        const value = await work(trx, (entry) => entries.push(entry));
+        await writeAudit(trx, audit, entries);
+        return value;
+      }),
+  };
 }
 
 export interface RemindInput {
