@@ -8,6 +8,7 @@ import { startResumeScheduler } from './modules/events/resume-scheduler.ts';
 import { startSupervisionScheduler } from './modules/supervision/supervision-scheduler.ts';
 import { startMaintenance } from './db/maintenance.ts';
 import { startDeviceServices } from './modules/devices/device-services.ts';
+import { startOutreach } from './modules/outreach/outreach-jobs.ts';
 
 export interface ServeOptions {
   demo: boolean;
@@ -33,6 +34,7 @@ export async function serve(config: Config, options: ServeOptions) {
     const supervisor = startSupervisionScheduler(app);
     // PostgreSQL has autovacuum; the embedded database needs the job.
     const maintenance = database.kind === 'pglite' ? startMaintenance(app) : null;
+    const outreach = startOutreach(app);
     let closing = false;
     const shutdown = async (signal: string) => {
       if (closing) return;
@@ -42,6 +44,7 @@ export async function serve(config: Config, options: ServeOptions) {
       await supervisor.stop();
       await maintenance?.stop();
       await devices.stop();
+      await outreach.stop();
       await app.close();
       await database.close();
       process.exit(0);

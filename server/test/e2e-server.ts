@@ -5,6 +5,7 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openTestDatabase } from './test-database.ts';
 import { startSupervisionScheduler } from '../src/modules/supervision/supervision-scheduler.ts';
+import { startOutreach } from '../src/modules/outreach/outreach-jobs.ts';
 
 export interface TestServerOptions {
   /** Run the supervision scheduler (催办/督办) as `npm start` does; off by default so no step appears by itself. */
@@ -23,10 +24,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const scheduler = options.supervision ? startSupervisionScheduler(app) : undefined;
   if (scheduler) await scheduler.tick();
+  // As in `serve`: the outreach worker sends the outbox (to the outbox provider: nothing leaves).
+  const outreach = startOutreach(app);
   return {
     url,
     async close() {
       await scheduler?.stop();
+      await outreach.stop();
       await app.close();
       await database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

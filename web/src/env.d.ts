@@ -11,7 +11,7 @@ declare module 'vue-router' {
     permission?: string;
     icon?: Component;
     /** Menu group the page is listed under; absent = not in the menu or top level. */
-    group?: 'system' | 'eventConfig';
+    group?: 'system' | 'eventConfig' | 'outreach';
     /** The menu entry to highlight when the page itself is not in the menu (an event → the event center). */
     menuPath?: string;
     /** Open without signing in. */

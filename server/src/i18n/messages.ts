@@ -221,6 +221,20 @@ const zhCN = {
   'validation.ZONE_CAMERA_ONLY': '只有摄像机可以设置区域',
   'validation.GATEWAY_INVALID': '网关须为已发放访问令牌的物联网关',
   'entity.alarmRule': '告警规则',
+  // outreach (polite reminders by SMS and voice call)
+  OUTREACH_NOT_ALLOWED: '类别 {code} 不允许先行提醒（可在事件配置中开启“允许先行提醒”）',
+  OUTREACH_REMINDER_PENDING: '事件 {event} 已有一条提醒在等待复核',
+  OUTREACH_NO_PENDING_REMINDER: '事件 {event} 没有等待复核的提醒',
+  OUTREACH_NO_TEMPLATE: '类别 {code} 没有可用的提醒模板（渠道：{channel}）',
+  OUTREACH_TEMPLATE_INVALID: '提醒模板 {id} 有错误，请先在提醒模板页修改',
+  OUTREACH_TEMPLATE_VALUE_MISSING: '无法生成“{category}”的提醒内容：缺少 {variables} 的取值（例如事件没有地址）',
+  OUTREACH_TEMPLATE_EXISTS: '该类别已有此渠道的模板，请直接修改',
+  OUTREACH_OPT_OUT_EXISTS: '该号码已在免打扰名单中',
+  OUTREACH_RECEIPT_REJECTED: '回执签名无效、已过期或未配置回执密钥',
+  'validation.OUTREACH_TEMPLATE_EMPTY': '模板内容不能为空',
+  'validation.OUTREACH_TEMPLATE_BRACES': '第 {position} 个字符处的花括号不成对',
+  'validation.OUTREACH_TEMPLATE_UNKNOWN_VARIABLE': '未知变量“{name}”，可用的变量：{allowed}',
+  'validation.OUTREACH_CHANNEL_REPEATED': '渠道不能重复',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -436,6 +450,20 @@ const en: Record<MessageKey, string> = {
   'validation.ZONE_CAMERA_ONLY': 'only cameras have zones',
   'validation.GATEWAY_INVALID': 'the gateway must be an IoT gateway holding an access token',
   'entity.alarmRule': 'Alarm rule',
+  // outreach (polite reminders by SMS and voice call)
+  OUTREACH_NOT_ALLOWED: 'Category {code} does not allow a reminder first (switch on "reminder allowed" in the event configuration)',
+  OUTREACH_REMINDER_PENDING: 'Event {event} already has a reminder waiting for its re-check',
+  OUTREACH_NO_PENDING_REMINDER: 'Event {event} has no reminder waiting for a re-check',
+  OUTREACH_NO_TEMPLATE: 'Category {code} has no active reminder template (channel: {channel})',
+  OUTREACH_TEMPLATE_INVALID: 'Reminder template {id} has errors; fix it on the reminder templates page first',
+  OUTREACH_TEMPLATE_VALUE_MISSING: 'Cannot write the reminder for "{category}": no value for {variables} (e.g. the event has no address)',
+  OUTREACH_TEMPLATE_EXISTS: 'This category already has a template for this channel; edit that one',
+  OUTREACH_OPT_OUT_EXISTS: 'This number is already on the opt-out list',
+  OUTREACH_RECEIPT_REJECTED: 'The receipt signature is invalid or stale, or no receipt secret is configured',
+  'validation.OUTREACH_TEMPLATE_EMPTY': 'The template must not be empty',
+  'validation.OUTREACH_TEMPLATE_BRACES': 'Unmatched brace at character {position}',
+  'validation.OUTREACH_TEMPLATE_UNKNOWN_VARIABLE': 'Unknown variable "{name}"; available: {allowed}',
+  'validation.OUTREACH_CHANNEL_REPEATED': 'Channels must not repeat',
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };

@@ -11,6 +11,7 @@ import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
 import { noticeRoutes } from '../notify/notify.routes.ts';
 import { supervisionRoutes } from './supervision/supervision.routes.ts';
 import { deviceRoutes } from './devices/devices.routes.ts';
+import { outreachRoutes } from './outreach/outreach.routes.ts';
 
 /** The API of every domain module, registered by the app in this order. */
 export const moduleRoutes: FastifyPluginAsync = async (app) => {
@@ -28,4 +29,5 @@ export const moduleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(supervisionRoutes);
   await app.register(noticeRoutes);
   await app.register(deviceRoutes);
+  await app.register(outreachRoutes);
 };

@@ -8,6 +8,7 @@ import { open311Permissions, open311TokenScopes } from './open311/open311.permis
 import { dashboardPermissions } from './dashboard/dashboard.permissions.ts';
 import { supervisionPermissions } from './supervision/supervision.permissions.ts';
 import { devicePermissions } from './devices/devices.permissions.ts';
+import { outreachPermissions } from './outreach/outreach.permissions.ts';
 
 /** Every permission code that exists, offered by the role editor. Each module lists its own. */
 export const permissionCatalog: readonly string[] = [
@@ -20,6 +21,7 @@ export const permissionCatalog: readonly string[] = [
   ...dashboardPermissions,
   ...supervisionPermissions,
   ...devicePermissions,
+  ...outreachPermissions,
 ];
 
 /** Named bundles of permission codes a machine token may be given by name (`--scope open311`). */

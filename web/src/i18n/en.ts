@@ -5,6 +5,7 @@ import h5Messages from './h5.en';
 import dashboardMessages from './dashboard.en';
 import supervisionMessages from './supervision.en';
 import deviceMessages from './devices.en';
+import outreachMessages from './outreach.en';
 
 const en: Messages = {
   map: mapMessages,
@@ -13,6 +14,7 @@ const en: Messages = {
   ...dashboardMessages,
   ...supervisionMessages,
   ...deviceMessages,
+  ...outreachMessages,
   app: {
     name: 'Gongzhi',
     latinName: '共治',

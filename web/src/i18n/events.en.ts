@@ -84,12 +84,16 @@ const en: typeof zhCN = {
       close_supervision: 'Supervision ended',
       callback: 'Callback',
       note: 'Note',
+      remind_party: 'Reminder sent',
+      resolve_by_reminder: 'Complied after reminder',
+      escalate: 'Not complied: registered',
     },
     closeTypes: {
       normal: 'Closed on time',
       overtime: 'Closed late',
       error: 'Closed as false report',
       special: 'Special closure',
+      reminder: 'Resolved by reminder',
     },
     appeal: {
       none: 'None',

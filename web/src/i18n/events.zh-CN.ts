@@ -82,12 +82,16 @@ export default {
       close_supervision: '督办办结',
       callback: '回访',
       note: '备注',
+      remind_party: '发送提醒',
+      resolve_by_reminder: '经提醒已整改',
+      escalate: '提醒未整改，转立案',
     },
     closeTypes: {
       normal: '正常结案',
       overtime: '超时结案',
       error: '误报结案',
       special: '特殊结案',
+      reminder: '提醒整改结案',
     },
     appeal: {
       none: '无',

@@ -5,6 +5,7 @@ import h5Messages from './h5.zh-CN';
 import dashboardMessages from './dashboard.zh-CN';
 import supervisionMessages from './supervision.zh-CN';
 import deviceMessages from './devices.zh-CN';
+import outreachMessages from './outreach.zh-CN';
 
 export default {
   map: mapMessages,
@@ -13,6 +14,7 @@ export default {
   ...dashboardMessages,
   ...supervisionMessages,
   ...deviceMessages,
+  ...outreachMessages,
   app: {
     name: '共治',
     latinName: 'Gongzhi',

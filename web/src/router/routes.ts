@@ -1,8 +1,9 @@
 import type { RouteRecordRaw } from 'vue-router';
-import { Document, Files, HomeFilled, Key, Lock, OfficeBuilding, Location, Setting, Tools, User, UserFilled } from '@element-plus/icons-vue';
+import { Document, Files, HomeFilled, Key, Lock, OfficeBuilding, Location, Phone, Setting, Tools, User, UserFilled } from '@element-plus/icons-vue';
 import { MapLocation } from '@element-plus/icons-vue';
 import { eventPages, eventRoutes, h5Routes } from './event-routes';
 import { devicePages, deviceRoutes } from './device-routes';
+import { outreachPages } from './outreach-routes';
 
 /** Pages inside the signed-in layout. The sidebar menu is built from these, in this order. */
 export const appPages: RouteRecordRaw[] = [
@@ -10,6 +11,7 @@ export const appPages: RouteRecordRaw[] = [
   { path: 'map', name: 'map', component: () => import('../views/map/MapView.vue'), meta: { titleKey: 'map.title', permission: 'map:grid:read', icon: MapLocation } },
   ...eventPages,
   ...devicePages,
+  ...outreachPages,
   {
     path: 'system/users',
     name: 'system-users',
@@ -57,6 +59,7 @@ export const appPages: RouteRecordRaw[] = [
 /** Sidebar sub-menus (a page's `meta.group`), in this order; also the breadcrumb's middle step. */
 export const menuGroups = [
   { name: 'eventConfig', titleKey: 'events.menu.config', icon: Tools },
+  { name: 'outreach', titleKey: 'outreach.menu.group', icon: Phone },
   { name: 'system', titleKey: 'menu.system', icon: Setting },
 ] as const;
 

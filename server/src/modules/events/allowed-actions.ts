@@ -1,6 +1,6 @@
 import type { Actor } from '../../auth/actor.ts';
 import { grants } from '../../auth/permissions.ts';
-import { actionsFrom, decide, workflow, type EventAction, type WorkflowFacts } from './event-workflow.ts';
+import { actionsFrom, decide, outreachSteps, workflow, type EventAction, type WorkflowFacts } from './event-workflow.ts';
 
 /**
  * The actions the UI offers me: those the workflow allows from the state that my permissions and my
@@ -8,6 +8,6 @@ import { actionsFrom, decide, workflow, type EventAction, type WorkflowFacts } f
  */
 export function allowedActions(actor: Actor, facts: WorkflowFacts): EventAction[] {
   return actionsFrom(facts.state).filter(
-    (action) => grants(actor.permissions, workflow[action].permission) && !('refused' in decide(action, facts, { organizationIds: actor.scope.organizationIds }, 'reason')),
+    (action) => !outreachSteps.includes(action) && grants(actor.permissions, workflow[action].permission) && !('refused' in decide(action, facts, { organizationIds: actor.scope.organizationIds }, 'reason')),
   );
 }

@@ -205,6 +205,10 @@ export function effectOf(action: EventAction, row: EventRow, to: EventState, ctx
       Object.assign(patch, { close_type: 'special', closed_at: now });
       details.closeType = 'special';
       break;
+    case 'resolve_by_reminder':
+      Object.assign(patch, { close_type: 'reminder', closed_at: now });
+      details.closeType = 'reminder';
+      break;
     case 'reopen':
       // A dissatisfied callback sends the case back to dispatch and counts as rework (重办).
       Object.assign(patch, { close_type: null, closed_at: null, rework_count: row.rework_count + 1, handling_unit_id: null, co_unit_ids: [], handle_started_at: null, handle_deadline: null, handle_finished_at: null });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionsFrom, decide, eventActions, eventStates, publicStage, workflow, type EventAction, type EventState, type WorkflowFacts } from './event-workflow.ts';
+import { actionsFrom, decide, eventActions, eventStates, outreachSteps, publicStage, routeActions, workflow, type EventAction, type EventState, type WorkflowFacts } from './event-workflow.ts';
 
 const facts = (state: EventState, extra: Partial<WorkflowFacts> = {}): WorkflowFacts => ({
   state,
@@ -89,5 +89,15 @@ describe('event workflow', () => {
     expect(actionsFrom('cancelled')).toEqual([]);
     expect(actionsFrom('pending_sign')).toEqual(expect.arrayContaining(['sign', 'return', 'co_assign', 'suspend', 'cancel', 'force_close']));
     expect(eventStates.map(publicStage)).toContain('feedback');
+  });
+
+  it('takes the soft-notice path (outreach) only before dispatch, and never through the generic action route', () => {
+    expect(decide('remind_party', facts('reported'), unit, undefined)).toEqual({ to: 'reported' });
+    expect(decide('resolve_by_reminder', facts('pending_dispatch'), unit, undefined)).toEqual({ to: 'closed' });
+    expect(decide('escalate', facts('pending_register'), unit, undefined)).toEqual({ to: 'pending_dispatch' });
+    expect(decide('remind_party', facts('pending_sign'), unit, undefined)).toEqual({ refused: 'ILLEGAL_TRANSITION' });
+    expect(decide('escalate', facts('closed'), unit, undefined)).toEqual({ refused: 'ILLEGAL_TRANSITION' });
+    expect(routeActions.some((a) => outreachSteps.includes(a))).toBe(false);
+    expect(routeActions.length + outreachSteps.length).toBe(eventActions.length);
   });
 });

@@ -13,6 +13,11 @@
  *   pending_sign | handling ─suspend→ suspended ─resume→ (the state it left)
  *   any open state ─cancel→ cancelled · ─force_close→ closed (special)
  *   closed ─reopen (dissatisfied callback)→ pending_dispatch
+ *
+ * The soft-notice path (outreach, 视频AI + 114), before a case is dispatched:
+ *   reported | verifying | pending_register | pending_dispatch ─remind_party→ (same state)
+ *     ─resolve_by_reminder (the party complied)→ closed (close type "reminder")
+ *     ─escalate (not complied, or the grace period ran out)→ pending_dispatch, then dispatch to law enforcement
  */
 export const eventStates = [
   'pending_placement',
@@ -59,8 +64,18 @@ export const eventActions = [
   'reopen',
   'appeal',
   'decide_appeal',
+  'remind_party',
+  'resolve_by_reminder',
+  'escalate',
 ] as const;
 export type EventAction = (typeof eventActions)[number];
+
+/**
+ * Steps only the outreach service takes (it also queues the messages and keeps the re-check deadline):
+ * the generic action route does not accept them and the action buttons do not offer them.
+ */
+export const outreachSteps: readonly EventAction[] = ['remind_party', 'resolve_by_reminder', 'escalate'];
+export const routeActions = eventActions.filter((action) => !outreachSteps.includes(action));
 
 /** Who may act: a permission code, and whether the actor must be (one of) the handling unit(s). */
 export interface ActionRule {
@@ -74,6 +89,8 @@ export interface ActionRule {
 
 const open: EventState[] = ['pending_placement', 'reported', 'verifying', 'pending_register', 'pending_dispatch', 'pending_sign', 'handling', 'suspended', 'handled', 'checking', 'pending_close'];
 const atUnit: EventState[] = ['pending_sign', 'handling'];
+/** Not yet with a handling unit: a polite reminder may still settle it. */
+export const beforeDispatch: EventState[] = ['reported', 'verifying', 'pending_register', 'pending_dispatch'];
 
 export const workflow: Record<EventAction, ActionRule> = {
   place: { from: ['pending_placement'], to: 'reported', permission: 'event:case:accept' },
@@ -101,6 +118,9 @@ export const workflow: Record<EventAction, ActionRule> = {
   reopen: { from: ['closed'], to: 'pending_dispatch', permission: 'event:case:callback' },
   appeal: { from: ['closed'], to: 'same', permission: 'event:case:handle', byHandlingUnit: true, needsReason: true },
   decide_appeal: { from: ['closed'], to: 'same', permission: 'event:case:supervise' },
+  remind_party: { from: beforeDispatch, to: 'same', permission: 'outreach:reminder:send' },
+  resolve_by_reminder: { from: beforeDispatch, to: 'closed', permission: 'outreach:reminder:recheck' },
+  escalate: { from: beforeDispatch, to: 'pending_dispatch', permission: 'outreach:reminder:recheck' },
 };
 
 /** At most two extensions, each adding one original limit (延期). */

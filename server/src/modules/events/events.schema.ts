@@ -2,7 +2,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { PageQuery, StringEnum } from '../../http/pagination.ts';
 import { PointInput } from '../../gis/coordinates.ts';
 import { eventSources } from './events.tables.ts';
-import { eventActions, eventStates } from './event-workflow.ts';
+import { eventActions, eventStates, routeActions } from './event-workflow.ts';
 import { queueNames } from './queues.ts';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -44,7 +44,7 @@ export const PublicIntakeBody = Type.Object(
 );
 export type PublicIntakeBody = Static<typeof PublicIntakeBody>;
 
-export const ActionParams = Type.Object({ id: Type.Integer({ minimum: 1 }), action: StringEnum(eventActions) });
+export const ActionParams = Type.Object({ id: Type.Integer({ minimum: 1 }), action: StringEnum(routeActions) });
 
 export const ActionBody = Type.Object(
   {

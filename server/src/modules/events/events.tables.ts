@@ -12,7 +12,8 @@ type NullableNumeric = ColumnType<string | null, number | string | null | undefi
 export type EventSource = 'superior' | 'patrol' | 'grid' | 'public' | 'hotline' | 'iot' | 'video_ai' | 'backbone' | 'visitor' | 'inspection';
 export const eventSources: readonly EventSource[] = ['superior', 'patrol', 'grid', 'public', 'hotline', 'iot', 'video_ai', 'backbone', 'visitor', 'inspection'];
 export type Urgency = 'normal' | 'urgent' | 'critical';
-export type CloseType = 'normal' | 'overtime' | 'error' | 'special';
+/** reminder: closed because the party complied with a polite reminder (outreach, migration 0014). */
+export type CloseType = 'normal' | 'overtime' | 'error' | 'special' | 'reminder';
 
 export interface EventCategoryTable {
   code: string;
