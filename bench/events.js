@@ -18,26 +18,19 @@
 // BENCH_DATABASE_URL once (use a throwaway database) and later runs reuse them.
 // Env knobs: BENCH_EVENTS, BENCH_DATABASE_URL, BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_CONNECTIONS (16),
 // BENCH_QUEUE_CONNECTIONS (1).
-import fs from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { openPGlite, openPostgres } from '../server/src/db/database.ts';
+import { openPGlite } from '../server/src/db/database.ts';
 import { migrateToLatest } from '../server/src/db/migrate.ts';
 import { ensureBaseData } from '../server/src/demo/base-data.ts';
-import { demoPassword, demoTown, demoVillages, seedDemoTown } from '../server/src/demo/demo-town.ts';
+import { demoPassword, demoVillages, seedDemoTown } from '../server/src/demo/demo-town.ts';
 import { seedDemoEvents } from '../server/src/demo/demo-events.ts';
 import { FieldCipher } from '../server/src/privacy/field-cipher.ts';
 import { demoOutlines } from '../server/src/demo/demo-boundaries.ts';
-import { databaseMode, makeTempDir, removeTempDir, root, startServer, stopServer } from './lib/server.js';
+import { databaseMode, removeTempDir, startServer, stopServer } from './lib/server.js';
 import { httpRequest, login } from './lib/http.js';
 import { runLoad } from './lib/loadgen.js';
-import { generateEvents } from './lib/event-data.js';
-
-const dataKey = Buffer.alloc(32, 'gongzhi-bench-key');
-const serverEnv = { GONGZHI_DATA_KEY: dataKey.toString('base64') };
-/** The registry and demo events at a fiftieth: the bench is about the events it generates itself. */
-const demoScale = 1 / 50;
+import { benchDataKey as dataKey, benchDemoScale as demoScale, benchServerEnv as serverEnv, prepareEventData } from './lib/event-data.js';
 
 const num = (name, fallback, max) => {
   const raw = process.env[name];
@@ -51,7 +44,7 @@ export async function run(report, { wants, log }) {
   if (!wants('intake') && !wants('queue_page')) return;
   const count = Math.round(num('BENCH_EVENTS', 1_000_000, 10_000_000));
   log(`database: ${databaseMode()}, ${count.toLocaleString('en')} events`);
-  const prepared = databaseMode() === 'postgres' ? await preparePostgres(count, log) : await preparePGlite(count, log);
+  const prepared = await prepareEventData(count, log);
   try {
     const server = await startServer({ dataDir: prepared.dataDir, env: serverEnv });
     try {
@@ -75,7 +68,8 @@ async function demoSeed(report, log) {
     const cipher = new FieldCipher(dataKey);
     // The town (with its registry and demo events at a fiftieth), then the full year of events timed alone.
     await seedDemoTown(database.db, { scale: demoScale, cipher });
-    await sql`TRUNCATE event_history, event, event_code_counter`.execute(database.db);
+    // CASCADE: the tables that reference events (statistics, callbacks…) go with them.
+    await sql`TRUNCATE event_history, event, event_code_counter CASCADE`.execute(database.db);
     const started = performance.now();
     const events = await seedDemoEvents(database.db, { scale: 1, cipher });
     const seconds = (performance.now() - started) / 1000;
@@ -85,68 +79,6 @@ async function demoSeed(report, log) {
   } finally {
     await database.close();
   }
-}
-
-const migrationNames = () => fs.readdirSync(path.join(root, 'server/src/db/migrations')).filter((f) => f.endsWith('.sql')).sort();
-
-/** A database with the demo town and `count` generated events, ready to serve. */
-async function fillDatabase(db, count, log) {
-  await migrateToLatest(db);
-  await ensureBaseData(db);
-  await seedDemoTown(db, { scale: demoScale, cipher: new FieldCipher(dataKey) });
-  const have = Number((await sql`SELECT count(*) AS n FROM event WHERE code LIKE '%-B%'`.execute(db)).rows[0].n);
-  if (have >= count) return;
-  const started = performance.now();
-  let last = 0;
-  await generateEvents(db, {
-    count: count - have,
-    townCode: demoTown.code,
-    onProgress: (done) => {
-      if (performance.now() - last > 10_000) {
-        last = performance.now();
-        log(`  generated ${(have + done).toLocaleString('en')} of ${count.toLocaleString('en')} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-      }
-    },
-  });
-  log(`generated ${(count - have).toLocaleString('en')} events with history in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  // As autovacuum would after a bulk load (PGlite has none): statistics, and the visibility map that
-  // lets index-only scans skip the heap.
-  await sql`VACUUM ANALYZE event`.execute(db);
-  await sql`VACUUM ANALYZE event_history`.execute(db);
-}
-
-async function preparePGlite(count, log) {
-  const cache = path.join(root, '.bench', `events-${count}`);
-  const marker = path.join(cache, 'ready.json');
-  const wanted = JSON.stringify({ count, migrations: migrationNames() });
-  if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== wanted) {
-    log(`building the cached data dir ${path.relative(root, cache)} (first run: minutes)`);
-    fs.rmSync(cache, { recursive: true, force: true });
-    const database = await openPGlite({ dataDir: path.join(cache, 'data') });
-    try {
-      await fillDatabase(database.db, count, log);
-    } finally {
-      await database.close();
-    }
-    fs.writeFileSync(marker, wanted);
-  }
-  const dir = makeTempDir('gongzhi-bench-events-');
-  const copyStarted = performance.now();
-  fs.cpSync(path.join(cache, 'data'), path.join(dir, 'data'), { recursive: true });
-  log(`copied the cached data dir in ${((performance.now() - copyStarted) / 1000).toFixed(1)} s`);
-  return { dir, dataDir: path.join(dir, 'data') };
-}
-
-async function preparePostgres(count, log) {
-  const database = await openPostgres(process.env.BENCH_DATABASE_URL, 2);
-  try {
-    await fillDatabase(database.db, count, log);
-  } finally {
-    await database.close();
-  }
-  // The server needs a data dir for its files and lock even on PostgreSQL.
-  const dir = makeTempDir('gongzhi-bench-events-');
-  return { dir, dataDir: path.join(dir, 'data') };
 }
 
 /** Hotline reports at the middles of the demo town's grids (so some land near earlier ones: possible duplicates). */

@@ -5,6 +5,7 @@ import { gridRoutes } from './grids/grids.routes.ts';
 import { eventRoutes } from './events/events.routes.ts';
 import { privacyPlugin } from '../privacy/privacy.plugin.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
+import { evaluationRoutes } from './evaluation/evaluation.routes.ts';
 
 /** The API of every domain module, registered by the app in this order. */
 export const moduleRoutes: FastifyPluginAsync = async (app) => {
@@ -15,4 +16,5 @@ export const moduleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(gridRoutes);
   await app.register(eventRoutes);
   await app.register(registryRoutes);
+  await app.register(evaluationRoutes);
 };
