@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type JoinBuilder, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { DataScope } from '../../auth/actor.ts';
 import { divisionPrefix, scopeCondition } from '../../auth/scope-filter.ts';
@@ -43,6 +43,14 @@ function eventCohort(cohort: Cohort): RawBuilder<SqlBool> {
     AND ${divisionPrefix('e.division_code', divisionCode)} AND ${eventScope(scope)} AND ${grouping.eventKey} IS NOT NULL`;
 }
 
+/**
+ * The statistics row of each event. The report-time condition repeats the event's (a statistics row
+ * has its event's report time) so that the period's rows are read by their index in one range, not
+ * looked up one by one or found by scanning them all.
+ */
+const statOfPeriod = <J extends JoinBuilder<DB & { e: DB['event'] } & { s: DB['event_stat'] }, 'e' | 's'>>(join: J, period: Period) =>
+  join.onRef('s.event_id', '=', 'e.id').on('s.reported_at', '>=', period.start).on('s.reported_at', '<', period.end);
+
 /** Callbacks carry the division and unit of the case when it was called back; they are scoped by those. */
 function callbackCohort(cohort: Cohort, key: RawBuilder<string | null>): RawBuilder<SqlBool> {
   const { period, divisionCode, scope } = cohort;
@@ -65,7 +73,7 @@ export const evaluationRepo = {
     ];
     const eventRows = await db
       .selectFrom('event as e')
-      .leftJoin('event_stat as s', 's.event_id', 'e.id')
+      .leftJoin('event_stat as s', (join) => statOfPeriod(join, cohort.period))
       .select([grouping.eventKey.as('key'), ...eventColumns])
       .where(eventCohort(cohort))
       .groupBy(sql`1`)
@@ -143,7 +151,7 @@ const caseColumns = [
 async function eventCases(db: Kysely<DB>, cohort: Cohort, count: Selection, key: string | undefined, window: { limit: number; offset: number }) {
   const base = db
     .selectFrom('event as e')
-    .leftJoin('event_stat as s', 's.event_id', 'e.id')
+    .leftJoin('event_stat as s', (join) => statOfPeriod(join, cohort.period))
     .where(eventCohort(cohort))
     .where(count.where(cohort.ctx))
     .$if(key !== undefined, (q) => q.where(sql<SqlBool>`${cohort.grouping.eventKey} = ${key}`));

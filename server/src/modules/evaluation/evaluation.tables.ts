@@ -6,6 +6,7 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 /** Per-case facts derived from the history by a trigger (never written by the application). */
 export interface EventStatTable {
   event_id: number;
+  reported_at: ColumnType<Date, Date | string, Date | string>;
   registered_at: NullableTimestamp;
   first_dispatched_at: NullableTimestamp;
   first_dispatched_by: number | null;
