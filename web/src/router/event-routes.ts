@@ -1,5 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router';
-import { Calendar, Guide, List, Tickets } from '@element-plus/icons-vue';
+import { Calendar, DataAnalysis, Guide, List, Tickets } from '@element-plus/icons-vue';
 
 /**
  * The event center's routes, kept together so routes.ts only spreads them in. `eventPages` are menu
@@ -12,6 +12,12 @@ export const eventPages: RouteRecordRaw[] = [
     name: 'events',
     component: () => import('../views/events/EventQueueView.vue'),
     meta: { titleKey: 'events.menu.center', permission: 'event:case:read', icon: Tickets },
+  },
+  {
+    path: 'events/evaluation',
+    name: 'event-evaluation',
+    component: () => import('../views/events/EvaluationView.vue'),
+    meta: { titleKey: 'evaluation.menu', permission: 'event:evaluation:read', icon: DataAnalysis },
   },
   {
     path: 'event-config/categories',
