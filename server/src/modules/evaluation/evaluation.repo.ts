@@ -58,7 +58,8 @@ function callbackCohort(cohort: Cohort, key: RawBuilder<string | null>): RawBuil
     AND ${divisionPrefix('c.division_code', divisionCode)} AND ${scopeCondition(scope, { division: 'c.division_code', organization: 'c.handling_unit_id' })} AND ${key} IS NOT NULL`;
 }
 
-const emptyCounts = (): CountValues => Object.fromEntries(counts.map((c) => [c.code, 0])) as CountValues;
+/** A row with nothing counted yet. */
+export const emptyTotals = (): RowTotals => ({ counts: Object.fromEntries(counts.map((c) => [c.code, 0])) as CountValues, hours: Object.fromEntries(averages.map((a) => [a.code, 0])) });
 
 export const evaluationRepo = {
   /**
@@ -91,7 +92,7 @@ export const evaluationRepo = {
     const result = new Map<string, RowTotals>();
     const rowOf = (key: string) => {
       let row = result.get(key);
-      if (!row) result.set(key, (row = { counts: emptyCounts(), hours: Object.fromEntries(averages.map((a) => [a.code, 0])) }));
+      if (!row) result.set(key, (row = emptyTotals()));
       return row;
     };
     for (const raw of eventRows as Record<string, unknown>[]) {

@@ -4,8 +4,8 @@ import { actorOf } from '../../auth/auth.plugin.ts';
 import { divisionInScope } from '../../auth/actor.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { pageWindow } from '../../http/pagination.ts';
-import { evaluationRepo, type Cohort, type Grouping, type RowTotals, type Selection } from './evaluation.repo.ts';
-import { averages, counts, countDefinition, indicator, rates, rateValue, type CountCode, type IndicatorCode } from './indicators.ts';
+import { emptyTotals, evaluationRepo, type Cohort, type Grouping, type RowTotals, type Selection } from './evaluation.repo.ts';
+import { averages, counts, countDefinition, indicator, rates, rateValue, type IndicatorCode } from './indicators.ts';
 import { periodOf } from './period.ts';
 import { columnsOf, type EvaluationObject, type Post } from './evaluation-objects.ts';
 import type { CasesQuery, EvaluationQuery } from './evaluation.schema.ts';
@@ -56,7 +56,7 @@ async function frameOf(request: FastifyRequest, object: EvaluationObject, post: 
       fixedRows,
       validKey: (key) => key === division.code || (key.startsWith(division.code) && key.length === length),
       // Cases placed on the area itself (a report outside every grid waits at the town) get a row of their own.
-      label: async (keys) => new Map(keys.map((key) => [key, { name: division.name, note: key === division.code && children.length ? 'own_level' : null }])),
+      label: async (keys) => new Map(keys.map((key) => [key, key === division.code ? { name: division.name, note: 'own_level' } : { name: key, note: null }])),
     };
   }
   if (object === 'organization') {
@@ -96,15 +96,13 @@ function valuesOf(totals: RowTotals): Record<IndicatorCode, number | null> {
 }
 
 function sum(rows: RowTotals[]): RowTotals {
-  const total: RowTotals = { counts: Object.fromEntries(counts.map((c) => [c.code, 0])) as Record<CountCode, number>, hours: Object.fromEntries(averages.map((a) => [a.code, 0])) };
+  const total = emptyTotals();
   for (const row of rows) {
     for (const c of counts) total.counts[c.code] += row.counts[c.code];
     for (const a of averages) total.hours[a.code]! += row.hours[a.code]!;
   }
   return total;
 }
-
-const noTotals = (): RowTotals => sum([]);
 
 /** The evaluation table: one row per sub-area, unit or person, and the total over them. */
 export async function evaluate(request: FastifyRequest, query: EvaluationQuery) {
@@ -114,7 +112,7 @@ export async function evaluate(request: FastifyRequest, query: EvaluationQuery) 
   const extraKeys = [...totals.keys()].filter((key) => !fixedKeys.has(key));
   const labels = await frame.label(extraKeys);
   const rows: EvaluationRow[] = [
-    ...frame.fixedRows.map((r) => ({ key: r.key, name: r.name, note: null, values: valuesOf(totals.get(r.key) ?? noTotals()) })),
+    ...frame.fixedRows.map((r) => ({ key: r.key, name: r.name, note: null, values: valuesOf(totals.get(r.key) ?? emptyTotals()) })),
     ...extraKeys
       .map((key) => ({ key, ...labels.get(key)!, values: valuesOf(totals.get(key)!) }))
       // Units and people by name; the rows that are not one of them last.
