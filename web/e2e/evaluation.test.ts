@@ -8,7 +8,8 @@ import { e2eServer, launchBrowser, login } from './browser.ts';
 /**
  * The town leader evaluates the demo town: this quarter by village, a number opened to its cases
  * (the list's total is the number), a rate opened to its numerator and denominator, one village
- * down to its grids, the units' tab and the XLSX export. Saves screenshots/evaluation.png.
+ * down to its grids, the units' tab, the XLSX export and the English page. Saves
+ * screenshots/evaluation.png (and the cases dialog and the English page beside it).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screenshots = path.join(root, 'screenshots');
@@ -89,5 +90,14 @@ describe('the evaluation page', () => {
     const download = page.waitForEvent('download');
     await page.locator('[data-test="evaluation-export"]').click();
     expect((await download).suggestedFilename()).toMatch(/^综合评价-古林镇-\d{4}-\d{2}-01_\d{4}-\d{2}-01\.xlsx$/);
+  });
+
+  it('speaks English', async () => {
+    await page.evaluate(() => localStorage.setItem('gongzhi.locale', 'en'));
+    await page.reload();
+    await settled();
+    await expect.poll(() => table().locator('thead').innerText()).toContain('Closure rate');
+    await expect.poll(() => page.locator('[data-test="evaluation-objects"]').innerText()).toContain('Units');
+    await page.screenshot({ path: path.join(screenshots, 'evaluation-en.png') });
   });
 });
