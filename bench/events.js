@@ -30,7 +30,7 @@ import { demoOutlines } from '../server/src/demo/demo-boundaries.ts';
 import { databaseMode, removeTempDir, startServer, stopServer } from './lib/server.js';
 import { httpRequest, login } from './lib/http.js';
 import { runLoad } from './lib/loadgen.js';
-import { benchDataKey as dataKey, benchServerEnv as serverEnv, demoScale, prepareEventData } from './lib/event-data.js';
+import { benchDataKey as dataKey, benchDemoScale as demoScale, benchServerEnv as serverEnv, prepareEventData } from './lib/event-data.js';
 
 const num = (name, fallback, max) => {
   const raw = process.env[name];
@@ -68,7 +68,8 @@ async function demoSeed(report, log) {
     const cipher = new FieldCipher(dataKey);
     // The town (with its registry and demo events at a fiftieth), then the full year of events timed alone.
     await seedDemoTown(database.db, { scale: demoScale, cipher });
-    await sql`TRUNCATE event_history, event, event_code_counter`.execute(database.db);
+    // CASCADE: the tables that reference events (statistics, callbacks…) go with them.
+    await sql`TRUNCATE event_history, event, event_code_counter CASCADE`.execute(database.db);
     const started = performance.now();
     const events = await seedDemoEvents(database.db, { scale: 1, cipher });
     const seconds = (performance.now() - started) / 1000;

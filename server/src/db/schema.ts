@@ -7,6 +7,7 @@ import type { NotifyTables } from '../notify/notify.tables.ts';
 import type { Open311Tables } from '../modules/open311/open311.tables.ts';
 import type { DeviceTables } from '../modules/devices/devices.tables.ts';
 import type { OutreachTables } from '../modules/outreach/outreach.tables.ts';
+import type { EvaluationTables } from '../modules/evaluation/evaluation.tables.ts';
 
 /** Kysely table types, written by hand beside the SQL migrations they mirror. */
 /** Read as Date; written as Date or ISO string; optional on insert where the column has a default. */
@@ -175,7 +176,7 @@ export interface PlatformTables {
 }
 
 /** Every table Kysely knows. A module adds `extends XTables` here for its own tables. */
-export interface DB extends PlatformTables, EventTables, GridTables, RegistryTables, SupervisionTables, NotifyTables, Open311Tables, DeviceTables, OutreachTables {}
+export interface DB extends PlatformTables, EventTables, GridTables, RegistryTables, SupervisionTables, NotifyTables, Open311Tables, DeviceTables, OutreachTables, EvaluationTables {}
 
 export type Division = Selectable<DivisionTable>;
 export type Organization = Selectable<OrganizationTable>;

@@ -235,6 +235,13 @@ const zhCN = {
   'validation.OUTREACH_TEMPLATE_BRACES': '第 {position} 个字符处的花括号不成对',
   'validation.OUTREACH_TEMPLATE_UNKNOWN_VARIABLE': '未知变量“{name}”，可用的变量：{allowed}',
   'validation.OUTREACH_CHANNEL_REPEATED': '渠道不能重复',
+  // evaluation (综合评价)
+  EVALUATION_PERIOD_EMPTY: '评价期间为空：开始日期 {from} 与结束日期 {to} 相同（结束日期不含当天，如一个月为 2026-11-01 至 2026-12-01）',
+  EVALUATION_PERIOD_REVERSED: '评价期间颠倒：结束日期 {to} 早于开始日期 {from}',
+  EVALUATION_PERIOD_TOO_LONG: '评价期间过长：{from} 至 {to} 超过 {max} 天，请分年度评价',
+  EVALUATION_ROW_UNKNOWN: '评价对象“{key}”不在此表中',
+  EVALUATION_PART_REQUIRED: '比率“{indicator}”须指明查看分子（numerator）还是分母（denominator）',
+  EVALUATION_PART_NOT_ALLOWED: '“{indicator}”不是比率，不能指定分子或分母',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -464,6 +471,13 @@ const en: Record<MessageKey, string> = {
   'validation.OUTREACH_TEMPLATE_BRACES': 'Unmatched brace at character {position}',
   'validation.OUTREACH_TEMPLATE_UNKNOWN_VARIABLE': 'Unknown variable "{name}"; available: {allowed}',
   'validation.OUTREACH_CHANNEL_REPEATED': 'Channels must not repeat',
+  // evaluation
+  EVALUATION_PERIOD_EMPTY: 'The evaluation period is empty: it starts and ends on {from} (the end date is exclusive: a month is 2026-11-01 to 2026-12-01)',
+  EVALUATION_PERIOD_REVERSED: 'The evaluation period is reversed: it ends on {to}, before it starts on {from}',
+  EVALUATION_PERIOD_TOO_LONG: 'The evaluation period {from} to {to} is longer than {max} days; evaluate one year at a time',
+  EVALUATION_ROW_UNKNOWN: '"{key}" is not a row of this evaluation',
+  EVALUATION_PART_REQUIRED: 'The rate "{indicator}" needs part=numerator or part=denominator',
+  EVALUATION_PART_NOT_ALLOWED: '"{indicator}" is not a rate: it has no numerator or denominator',
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };

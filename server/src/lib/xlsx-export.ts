@@ -28,6 +28,9 @@ export async function buildXlsx<T>(sheetName: string, columns: XlsxColumn<T>[], 
 
 export const xlsxMime = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
+/** The Content-Disposition of a download, with a UTF-8 (Chinese) file name. */
+export const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
+
 /** Shown in Asia/Shanghai as officials read it: 2026-11-26 14:05:09. */
 export function formatShanghai(date: Date | null | undefined): string {
   if (!date) return '';

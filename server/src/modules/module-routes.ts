@@ -12,6 +12,7 @@ import { noticeRoutes } from '../notify/notify.routes.ts';
 import { supervisionRoutes } from './supervision/supervision.routes.ts';
 import { deviceRoutes } from './devices/devices.routes.ts';
 import { outreachRoutes } from './outreach/outreach.routes.ts';
+import { evaluationRoutes } from './evaluation/evaluation.routes.ts';
 
 /** The API of every domain module, registered by the app in this order. */
 export const moduleRoutes: FastifyPluginAsync = async (app) => {
@@ -30,4 +31,5 @@ export const moduleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(noticeRoutes);
   await app.register(deviceRoutes);
   await app.register(outreachRoutes);
+  await app.register(evaluationRoutes);
 };

@@ -9,6 +9,7 @@ import { dashboardPermissions } from './dashboard/dashboard.permissions.ts';
 import { supervisionPermissions } from './supervision/supervision.permissions.ts';
 import { devicePermissions } from './devices/devices.permissions.ts';
 import { outreachPermissions } from './outreach/outreach.permissions.ts';
+import { evaluationPermissions } from './evaluation/evaluation.permissions.ts';
 
 /** Every permission code that exists, offered by the role editor. Each module lists its own. */
 export const permissionCatalog: readonly string[] = [
@@ -22,6 +23,7 @@ export const permissionCatalog: readonly string[] = [
   ...supervisionPermissions,
   ...devicePermissions,
   ...outreachPermissions,
+  ...evaluationPermissions,
 ];
 
 /** Named bundles of permission codes a machine token may be given by name (`--scope open311`). */

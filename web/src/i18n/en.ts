@@ -6,6 +6,7 @@ import dashboardMessages from './dashboard.en';
 import supervisionMessages from './supervision.en';
 import deviceMessages from './devices.en';
 import outreachMessages from './outreach.en';
+import evaluationMessages from './evaluation.en';
 
 const en: Messages = {
   map: mapMessages,
@@ -15,6 +16,7 @@ const en: Messages = {
   ...supervisionMessages,
   ...deviceMessages,
   ...outreachMessages,
+  ...evaluationMessages,
   app: {
     name: 'Gongzhi',
     latinName: '共治',

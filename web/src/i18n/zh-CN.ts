@@ -6,6 +6,7 @@ import dashboardMessages from './dashboard.zh-CN';
 import supervisionMessages from './supervision.zh-CN';
 import deviceMessages from './devices.zh-CN';
 import outreachMessages from './outreach.zh-CN';
+import evaluationMessages from './evaluation.zh-CN';
 
 export default {
   map: mapMessages,
@@ -15,6 +16,7 @@ export default {
   ...supervisionMessages,
   ...deviceMessages,
   ...outreachMessages,
+  ...evaluationMessages,
   app: {
     name: '共治',
     latinName: 'Gongzhi',

@@ -1,5 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router';
-import { Calendar, DataBoard, Flag, Guide, List, Tickets } from '@element-plus/icons-vue';
+import { Calendar, DataAnalysis, DataBoard, Flag, Guide, List, Tickets } from '@element-plus/icons-vue';
 
 /**
  * The event center's routes, kept together so routes.ts only spreads them in. `eventPages` are menu
@@ -25,6 +25,12 @@ export const eventPages: RouteRecordRaw[] = [
     name: 'supervision',
     component: () => import('../views/supervision/SupervisionListView.vue'),
     meta: { titleKey: 'supervision.menu', permission: 'event:supervision:read', icon: Flag },
+  },
+  {
+    path: 'events/evaluation',
+    name: 'event-evaluation',
+    component: () => import('../views/events/EvaluationView.vue'),
+    meta: { titleKey: 'evaluation.menu', permission: 'event:evaluation:read', icon: DataAnalysis },
   },
   {
     path: 'event-config/categories',

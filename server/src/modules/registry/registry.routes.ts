@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { actorOf } from '../../auth/auth.plugin.ts';
 import { IdParams, Page } from '../../http/pagination.ts';
 import { problemBody } from '../../http/problem.ts';
-import { xlsxMime } from '../../lib/xlsx-export.ts';
+import { attachment, xlsxMime } from '../../lib/xlsx-export.ts';
 import type { RecordKind } from './record-kind.ts';
 import { recordKinds } from './kinds/index.ts';
 import { createBodySchema, updateBodySchema, viewSchema } from './fields.ts';
@@ -13,7 +13,6 @@ import { ImportRejected, importRecords } from './import/import.service.ts';
 import { exportRecords, importTemplate } from './export.ts';
 import { readUpload } from '../../files/upload.ts';
 
-const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 /** The same routes for every record kind, under /api/registry/<path>. */
 const kindRoutes = (kind: RecordKind): FastifyPluginAsyncTypebox => async (app) => {

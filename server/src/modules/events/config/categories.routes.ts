@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { IdParams, Page, PageQuery, StringEnum } from '../../../http/pagination.ts';
-import { xlsxMime } from '../../../lib/xlsx-export.ts';
+import { attachment, xlsxMime } from '../../../lib/xlsx-export.ts';
 import { limitUnits } from '../work-calendar.ts';
 import { createCategory, createStandard, exportStandards, importStandards, listCategories, listMajors, standardsTemplate, updateCategory, updateStandard } from './categories.service.ts';
 
@@ -96,7 +96,6 @@ const ImportResult = Type.Object({
   standardsUnchanged: Type.Integer(),
 });
 
-const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 /** 部件/事件 categories and their 立结案标准 (register conditions with time limits). */
 export const categoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
