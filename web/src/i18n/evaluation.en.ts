@@ -16,7 +16,7 @@ const en: typeof zhCN = {
       handler: 'Cases by the person who last submitted their handling',
     },
     rowHeader: { area: 'Area', organization: 'Handling unit', post: 'Person' },
-    groups: { report: 'Reports', close: 'Closure', handle: 'Handling', dispatch: 'Dispatch & rework', callback: 'Callbacks', time: 'Time' },
+    groups: { report: 'Reports', close: 'Closure', handle: 'Handling', dispatch: 'Dispatch & rework', callback: 'Callbacks', time: 'Time', outreach: 'Reminders (AI + 114)' },
     total: 'Total',
     ownLevel: ' (own level)',
     notDispatched: 'Not dispatched',

@@ -14,7 +14,7 @@ export default {
       handler: '按最后一次提交处置结果的人员统计',
     },
     rowHeader: { area: '区域', organization: '处置单位', post: '人员' },
-    groups: { report: '上报与立案', close: '结案', handle: '处置', dispatch: '派遣与返工', callback: '回访', time: '时效' },
+    groups: { report: '上报与立案', close: '结案', handle: '处置', dispatch: '派遣与返工', callback: '回访', time: '时效', outreach: '视频AI + 114 提醒' },
     total: '合计',
     ownLevel: '（本级）',
     notDispatched: '未派遣',

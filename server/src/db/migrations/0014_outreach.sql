@@ -150,7 +150,8 @@ INSERT INTO outreach_template (category_code, channel, body) VALUES
 -- re-check on the spot; leaders read the log. Templates and settings stay with administrators.
 UPDATE role SET permissions = permissions || ARRAY['outreach:message:read', 'outreach:reminder:send', 'outreach:reminder:recheck', 'outreach:template:read', 'outreach:opt-out:read', 'outreach:opt-out:update']
   WHERE builtin AND code = 'command_center';
+-- Village admins hold it too: they assign the grid-worker role, and no one grants more than they hold.
 UPDATE role SET permissions = permissions || ARRAY['outreach:reminder:recheck']
-  WHERE builtin AND code = 'grid_worker';
+  WHERE builtin AND code IN ('grid_worker', 'village_admin');
 UPDATE role SET permissions = permissions || ARRAY['outreach:message:read', 'outreach:template:read']
   WHERE builtin AND code = 'leader';

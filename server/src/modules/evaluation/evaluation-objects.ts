@@ -14,6 +14,7 @@ export const columnsOf: Record<'area' | 'organization' | Post, readonly Indicato
     'due_handling', 'handled', 'handle_rate', 'handled_on_time', 'on_time_handle_rate', 'overdue_unhandled',
     'accurate_dispatch_rate', 'reworked', 'rework_rate',
     'satisfaction_rate', 'response_rate', 'resolution_rate', 'avg_handle_hours',
+    'reminder_eligible', 'reminded', 'outreach_rate', 'complied_after_reminder', 'compliance_rate',
   ],
   organization: [
     'dispatched', 'due_handling', 'handled', 'handle_rate', 'handled_on_time', 'on_time_handle_rate', 'overdue_unhandled',

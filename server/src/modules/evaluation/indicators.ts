@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { EventState } from '../events/event-workflow.ts';
+import { compliedAfterReminder, reminded, reminderEligible } from '../outreach/outreach-conditions.ts';
 
 /**
  * The evaluation indicators (综合评价), each defined once: its names, what it counts, its formula, the
@@ -34,7 +35,10 @@ export type CountCode =
   | 'satisfied'
   | 'basically_satisfied'
   | 'contacted'
-  | 'resolved';
+  | 'resolved'
+  | 'reminder_eligible'
+  | 'reminded'
+  | 'complied_after_reminder';
 
 export type RateCode =
   | 'valid_report_rate'
@@ -46,7 +50,9 @@ export type RateCode =
   | 'rework_rate'
   | 'satisfaction_rate'
   | 'response_rate'
-  | 'resolution_rate';
+  | 'resolution_rate'
+  | 'outreach_rate'
+  | 'compliance_rate';
 
 export type AverageCode = 'avg_handle_hours';
 export type IndicatorCode = CountCode | RateCode | AverageCode;
@@ -134,6 +140,7 @@ const src = {
   rework: 'eGova `dispose.py` `__reworkHandler` (rework_num once per case, multi_rework_num = times) [V]; Unicom [V]',
   callback: '12345 接诉即办 回访 columns 是否有效回访 / 是否联系 / 是否解决 / 是否满意 (Beijing "三率") [R]',
   threeRates: 'Beijing 接诉即办 "三率" (响应率, 解决率, 满意率) [R]; 《北京市接诉即办工作条例》 [R]',
+  outreach: '古林镇 "视频AI算法 + 114客服" 外呼与短信温馨提示 (seed text, reference event-center.md §11) [V]; counting rule ours [S]',
 };
 
 export const counts: readonly CountDefinition[] = [
@@ -317,6 +324,33 @@ export const counts: readonly CountDefinition[] = [
     basis: 'callback',
     where: fixed(sql<SqlBool>`(${validCallback} AND c.resolved)`),
   },
+  {
+    kind: 'count',
+    code: 'reminder_eligible',
+    name: { zh: '可提醒数', en: 'Eligible for a reminder' },
+    definition: { zh: '类别允许先行温馨提示（视频AI + 114）的事件，合并的重复件不计', en: 'events whose category allows a polite reminder first (视频AI + 114), merged duplicates left out' },
+    source: src.outreach,
+    basis: 'event',
+    where: fixed(reminderEligible),
+  },
+  {
+    kind: 'count',
+    code: 'reminded',
+    name: { zh: '已提醒数', en: 'Reminded' },
+    definition: { zh: '可提醒事件中已向责任方发出提醒（短信或语音已排队发送）的', en: 'eligible events for which a reminder went out to the responsible party (an SMS or call was queued)' },
+    source: src.outreach,
+    basis: 'event',
+    where: fixed(reminded),
+  },
+  {
+    kind: 'count',
+    code: 'complied_after_reminder',
+    name: { zh: '提醒后整改数', en: 'Complied after a reminder' },
+    definition: { zh: '已提醒事件中责任方整改、以“提醒后整改”结案的', en: 'reminded events closed because the party complied ("resolved by reminder")' },
+    source: src.outreach,
+    basis: 'event',
+    where: fixed(compliedAfterReminder),
+  },
 ];
 
 export const rates: readonly RateDefinition[] = [
@@ -410,6 +444,22 @@ export const rates: readonly RateDefinition[] = [
     numerator: [{ count: 'resolved', weight: 1 }],
     denominator: 'callbacks',
     source: `12345 解决率 = 已解决数 / 有效回访数: ${src.threeRates}`,
+  },
+  {
+    kind: 'rate',
+    code: 'outreach_rate',
+    name: { zh: '提醒率', en: 'Outreach rate' },
+    numerator: [{ count: 'reminded', weight: 1 }],
+    denominator: 'reminder_eligible',
+    source: `提醒率 = 已提醒数 / 可提醒数: ${src.outreach}`,
+  },
+  {
+    kind: 'rate',
+    code: 'compliance_rate',
+    name: { zh: '提醒整改率', en: 'Compliance rate' },
+    numerator: [{ count: 'complied_after_reminder', weight: 1 }],
+    denominator: 'reminded',
+    source: `提醒整改率 = 提醒后整改数 / 已提醒数 (提醒仍在等待复核的计为尚未整改): ${src.outreach}`,
   },
 ];
 

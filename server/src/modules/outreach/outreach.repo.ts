@@ -4,6 +4,7 @@ import type { DataScope } from '../../auth/actor.ts';
 import { divisionPrefix, scopeCondition } from '../../auth/scope-filter.ts';
 import { distanceMetres, nearest } from '../../gis/spatial-sql.ts';
 import type { LngLat } from '../../gis/coordinates.ts';
+import { compliedAfterReminder, reminded, reminderEligible } from './outreach-conditions.ts';
 import type { Channel, MessageStatus, OutreachMessageTable, OutreachOptOutTable, OutreachPolicyTable, OutreachReminderTable, OutreachTemplateTable, ReminderStatus, ResolvedSource } from './outreach.tables.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -257,18 +258,16 @@ export const outreachRepo = {
 
   // ---- rates (evaluation)
   async rates(db: Db, period: { divisionCode: string; from: Date; to: Date }) {
-    const events = db
+    const row = await db
       .selectFrom('event as e')
-      .innerJoin('event_category as c', 'c.code', 'e.category_code')
-      .where('c.reminder_allowed', '=', true)
-      .where('e.merged_into_id', 'is', null)
       .where('e.reported_at', '>=', period.from)
       .where('e.reported_at', '<', period.to)
-      .where(divisionPrefix('e.division_code', period.divisionCode));
-    const reminded = (statuses: ReminderStatus[]) =>
-      sql<string>`count(*) FILTER (WHERE EXISTS (SELECT 1 FROM outreach_reminder r WHERE r.event_id = e.id AND r.status IN (${sql.join(statuses)})))`;
-    const row = await events
-      .select((eb) => [eb.fn.countAll<string>().as('eligible'), reminded(['awaiting', 'complied', 'not_complied', 'expired', 'superseded']).as('reminded'), reminded(['complied']).as('complied')])
+      .where(divisionPrefix('e.division_code', period.divisionCode))
+      .select([
+        sql<string>`count(*) FILTER (WHERE ${reminderEligible})`.as('eligible'),
+        sql<string>`count(*) FILTER (WHERE ${reminded})`.as('reminded'),
+        sql<string>`count(*) FILTER (WHERE ${compliedAfterReminder})`.as('complied'),
+      ])
       .executeTakeFirstOrThrow();
     return { eligible: Number(row.eligible), reminded: Number(row.reminded), complied: Number(row.complied) };
   },

@@ -50,7 +50,9 @@ describe('event categories and 立结案标准', () => {
     }
     expect(byCode.get('E0550')).toMatchObject({ minor_name: '占道经营', major_name: '街面秩序', is_extension: true, auto_dispatch: true, reminder_allowed: true });
     expect(byCode.get('E0150')).toMatchObject({ minor_name: '垃圾乱倒', name_en: 'Illegal dumping', is_extension: true });
-    expect(categories).toHaveLength(csv.length + 2);
+    // The two IoT extensions come with the device defaults (modules/devices/seed).
+    expect(byCode.get('E0451')).toMatchObject({ minor_name: '可燃气体泄漏', is_extension: true, auto_dispatch: true });
+    expect(categories).toHaveLength(csv.length + 4);
     const standards = await t.app.db.selectFrom('event_standard').select(['category_code', 'limit_value', 'limit_unit', 'default_organization_id']).where('active', '=', true).execute();
     for (const c of categories) expect(standards.some((s) => s.category_code === c.code), c.code).toBe(true);
     // Published limits (reference §7.3) and the demo town's responsible units.
