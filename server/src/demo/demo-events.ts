@@ -95,6 +95,8 @@ function categoriesFor(world: World, source: EventSource) {
 export async function seedDemoEvents(db: Kysely<DB>, options: DemoEventOptions): Promise<number> {
   const world = await loadWorld(db, options);
   const random = seededRandom(20261126);
+  // Its own stream, so the callbacks do not shift the events drawn above.
+  const callbackRandom = seededRandom(20261127);
   const count = Math.max(20, Math.round(fullCount * options.scale));
   const drafts = Array.from({ length: count }, () => draft(world, random));
   const walks = drafts.map((d) => walk(world, random, d)).sort((a, b) => a.row.reported_at.getTime() - b.row.reported_at.getTime());
@@ -116,11 +118,43 @@ export async function seedDemoEvents(db: Kysely<DB>, options: DemoEventOptions):
       const idOf = new Map(ids.map((r) => [r.code as string, r.id as number]));
       const history = slice.flatMap((w) => w.history.map((h) => ({ ...h, event_id: idOf.get(w.row.code)!, note: h.note ?? '', file_ids: h.file_ids ?? [], details: h.details ?? {} })));
       for (let k = 0; k < history.length; k += 10_000) await bulkInsert(trx, 'event_history', historyColumns, history.slice(k, k + 10_000));
+      await bulkInsert(trx, 'event_callback', callbackColumns, callbacks(slice, idOf, callbackRandom));
     }
     // New reports continue each day's numbering after the demo's.
     await bulkInsert(trx, 'event_code_counter', ['prefix', 'day', 'last_value'], [...perDay].map(([date, last]) => ({ prefix: demoTown.code, day: date, last_value: last })));
   });
   return walks.length;
+}
+
+const callbackColumns = ['event_id', 'closed_at', 'valid', 'contacted', 'resolved', 'satisfaction', 'comment', 'channel', 'division_code', 'handling_unit_id', 'at'] as const;
+const callbackComments = ['处理及时，谢谢', '师傅很负责', '问题已解决', '', '', '希望以后多巡查', '回复有点慢'];
+
+/**
+ * 回访 of the closed public and hotline cases, the day after closure: nine in ten residents are reached;
+ * most are satisfied, a few basically satisfied. (A dissatisfied callback reopens its case, which a
+ * walked history here does not show, so the demo has none.)
+ */
+function callbacks(walks: Walk[], idOf: Map<string, number>, random: Random) {
+  return walks
+    // Called back the day after closure: cases closed within the last day are not yet.
+    .filter((w) => w.row.state === 'closed' && w.row.closed_at !== null && w.row.closed_at.getTime() + 86_400_000 < Date.now())
+    .filter((w) => (w.row.source === 'public' || w.row.source === 'hotline') && random.next() < 0.9)
+    .map((w) => {
+      const basically = random.next() < 0.12;
+      return {
+        event_id: idOf.get(w.row.code)!,
+        closed_at: w.row.closed_at,
+        valid: true,
+        contacted: random.next() < 0.97,
+        resolved: basically ? random.next() < 0.7 : true,
+        satisfaction: basically ? 'basically_satisfied' : 'satisfied',
+        comment: callbackComments[random.int(0, callbackComments.length - 1)],
+        channel: random.next() < 0.3 ? 'h5' : 'staff',
+        division_code: w.row.division_code,
+        handling_unit_id: w.row.handling_unit_id,
+        at: new Date(w.row.closed_at!.getTime() + 86_400_000),
+      };
+    });
 }
 
 /**
