@@ -4,6 +4,7 @@ import type zhCN from './dashboard.zh-CN';
 const en: typeof zhCN = {
   dashboard: {
     menu: 'Command dashboard',
+    indicators: { devicesOnline: 'Devices online', activeAlarms: 'Device alarms' },
     title: '{name} Command Room',
     subtitle: 'Every event in one network · live situation',
     period: 'Last {n} days',

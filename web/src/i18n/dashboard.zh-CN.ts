@@ -2,6 +2,7 @@
 export default {
   dashboard: {
     menu: '指挥大屏',
+    indicators: { devicesOnline: '设备在线率', activeAlarms: '设备告警' },
     title: '{name}综合信息指挥室',
     subtitle: '事件一网统管 · 实时态势',
     period: '近{n}日',

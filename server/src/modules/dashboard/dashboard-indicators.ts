@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { DataScope } from '../../auth/actor.ts';
+import { activeAlarms, devicesOnline } from '../devices/dashboard-figures.ts';
 
 /** What an indicator is read for: the chosen division within the caller's scope, and today's start. */
 export interface IndicatorArea {
@@ -21,8 +22,5 @@ export interface DashboardIndicator {
   read(db: Kysely<DB>, area: IndicatorArea): Promise<number | null>;
 }
 
-/**
- * The indicators on the screen, in order. The sensing module adds its own here: device-online rate
- * (`devicesOnline`, percent), active alarms (`activeAlarms`) and AI detections today (`aiDetectionsToday`).
- */
-export const dashboardIndicators: readonly DashboardIndicator[] = [];
+/** The indicators on the screen, in order: devices online (percent) and active alarms from the devices module. */
+export const dashboardIndicators: readonly DashboardIndicator[] = [devicesOnline, activeAlarms];

@@ -88,6 +88,17 @@ describe('dashboard snapshot', () => {
         .values(f.steps.map((state, k) => ({ event_id: id, at: at(f.reported), actor_type: 'system' as const, actor_name: 'fixture', action: k === 0 ? 'report' : 'step', from_state: k === 0 ? null : f.steps[k - 1]!, to_state: state })))
         .execute();
     }
+    // Devices for the sensing figures: three reporting sensors (two online) and one active alarm.
+    const device = (serial: string, status: 'online' | 'offline', interval: number | null) => ({
+      device_type: 'sensor' as const, name: serial, serial_no: serial, sensor_kind: 'smoke', ai_enabled: false, status, report_interval_s: interval,
+      lng: fixtures[0]!.point[0], lat: fixtures[0]!.point[1], grid_code: grid1, division_code: grid1,
+    });
+    const [smoke] = await db
+      .insertInto('device')
+      .values([device('T-1', 'online', 60), device('T-2', 'online', 60), device('T-3', 'offline', 60), device('T-4', 'offline', null)])
+      .returning('id')
+      .execute();
+    await db.insertInto('alarm').values({ device_id: smoke!.id, alarm_type: 'smoke', severity: 'critical', started_at: at('2026-12-09T14:00:00'), last_at: at('2026-12-09T14:00:00'), details: '{}', division_code: grid1 }).execute();
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(at('2026-12-09T15:00:00'));
   });
@@ -118,6 +129,16 @@ describe('dashboard snapshot', () => {
     expect(keysOf(s.supervised.items)).toEqual(['E', 'B']);
     expect(s.supervised.items.map((e: { supervisionLevel: string }) => e.supervisionLevel)).toEqual(['listed', 'supervise']);
     expect(keysOf(s.latest)).toEqual(['H', 'C', 'B', 'A', 'D', 'E', 'G', 'F']);
+  });
+
+  it('shows the devices online (of those that report) and the active alarms', async () => {
+    const s = await get(`/api/dashboard/${village}`);
+    expect(s.indicators).toEqual([
+      { key: 'devicesOnline', unit: 'percent', value: 66.7 },
+      { key: 'activeAlarms', unit: 'count', value: 1 },
+    ]);
+    // A grid without devices: no rate to show, not 0 %.
+    expect((await get(`/api/dashboard/${grid2}`)).indicators[0]).toEqual({ key: 'devicesOnline', unit: 'percent', value: null });
   });
 
   it('ranks categories, sources and areas over the period', async () => {
