@@ -229,6 +229,8 @@ export interface PublicProgress {
   reportedAt: string;
   stage: PublicStage;
   steps: { stage: (typeof publicStages)[number]; at: string | null }[];
+  /** The unit's latest answer to the reporter (handling result, closure note, or why it was not taken up). */
+  reply: string | null;
 }
 
 export interface PublicCategory {

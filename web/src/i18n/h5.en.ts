@@ -66,6 +66,7 @@ const en: typeof zhCN = {
       waiting: 'not yet',
       refresh: 'Refresh',
       cancelledText: 'After checking, this report was not taken up or was withdrawn. Thank you for telling us.',
+      reply: 'Reply from the town',
       explain: {
         reported: 'We have your report',
         registered: 'Confirmed and registered as a case',

@@ -64,6 +64,7 @@ export default {
       waiting: '尚未到达',
       refresh: '刷新进度',
       cancelledText: '经核实，这件上报不予立案或已撤销。感谢您的关注。',
+      reply: '处理答复',
       explain: {
         reported: '已收到您的上报',
         registered: '核实属实，已立案',

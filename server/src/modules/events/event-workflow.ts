@@ -123,6 +123,13 @@ export const workflow: Record<EventAction, ActionRule> = {
   escalate: { from: beforeDispatch, to: 'pending_dispatch', permission: 'outreach:reminder:recheck' },
 };
 
+/**
+ * History steps whose note answers the reporter (处置反馈, 结案, and the reason of a refusal or
+ * cancellation); the notes of every other step are internal (dispatch orders, returns, supervision).
+ * The resident's progress page and Open311's status_notes show the latest of them.
+ */
+export const publicReplyActions: readonly EventAction[] = ['submit', 'close', 'force_close', 'reject', 'cancel'];
+
 /** At most two extensions, each adding one original limit (延期). */
 export const maxExtensions = 2;
 

@@ -5,6 +5,7 @@ import { divisionPrefix } from '../../auth/scope-filter.ts';
 import type { EventHistoryTable, EventSource, EventTable } from './events.tables.ts';
 import type { EventPatch, EventRow } from './event-effects.ts';
 import { openStates } from './queues.ts';
+import { publicReplyActions } from './event-workflow.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -214,6 +215,22 @@ export const eventsRepo = {
       this.organizations(db, unitIds),
     ]);
     return { categoryName: labels.rows[0]?.category ?? null, divisionName: labels.rows[0]?.division ?? null, units };
+  },
+
+  /** The latest public reply of each event (see publicReplyActions). */
+  async latestPublicReplies(db: Db, eventIds: number[]): Promise<Map<number, string>> {
+    if (eventIds.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('event_history')
+      .select(['event_id', 'note'])
+      .distinctOn('event_id')
+      .where('event_id', 'in', eventIds)
+      .where('action', 'in', publicReplyActions)
+      .where('note', '<>', '')
+      .orderBy('event_id')
+      .orderBy('id', 'desc')
+      .execute();
+    return new Map(rows.map((r) => [Number(r.event_id), r.note]));
   },
 
   timeline(db: Db, eventId: number) {

@@ -198,6 +198,7 @@ export const PublicProgress = Type.Object({
   reportedAt: Type.String(),
   stage: Type.String(),
   steps: Type.Array(Type.Object({ stage: Type.String(), at: Nullable(Type.String()) })),
+  reply: Nullable(Type.String()),
 });
 
 export const PublicUpload = Type.Object({ photo: Type.String(), mime: Type.String(), size: Type.Integer() });

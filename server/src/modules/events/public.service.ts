@@ -5,6 +5,7 @@ import type { DB } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { runCommand } from '../../http/command.ts';
 import { eventsRepo } from './events.repo.ts';
+import { maskPersonalDataInText } from '../../privacy/masking.ts';
 import { intake, newFollowToken, hashToken } from './intake.service.ts';
 import { publicStage, type EventState } from './event-workflow.ts';
 import type { PublicIntakeBody } from './events.schema.ts';
@@ -75,7 +76,12 @@ export async function followedEvent(db: Kysely<DB>, code: string, token: string)
 export async function publicProgress(request: FastifyRequest, code: string, token: string) {
   const app = request.server;
   const event = await followedEvent(app.db, code, token);
-  const [entries, category] = await Promise.all([eventsRepo.stateEntries(app.db, event.id), event.category_code ? app.eventConfig.category(event.category_code) : undefined]);
+  const [entries, category, replies] = await Promise.all([
+    eventsRepo.stateEntries(app.db, event.id),
+    event.category_code ? app.eventConfig.category(event.category_code) : undefined,
+    eventsRepo.latestPublicReplies(app.db, [event.id]),
+  ]);
+  const reply = replies.get(event.id);
   const reached = new Map<string, Date>();
   for (const entry of entries) {
     const stage = publicStage(entry.to_state as EventState);
@@ -89,6 +95,8 @@ export async function publicProgress(request: FastifyRequest, code: string, toke
     reportedAt: event.reported_at.toISOString(),
     stage: publicStage(event.state as EventState),
     steps: publicSteps.map((stage) => ({ stage, at: reached.get(stage)?.toISOString() ?? null })),
+    // What the unit answered (handling result, closure note, or why it was not taken up); numbers masked.
+    reply: reply === undefined ? null : maskPersonalDataInText(reply),
   };
 }
 

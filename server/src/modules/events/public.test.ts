@@ -41,7 +41,7 @@ describe('public event reports', () => {
     const api = eventsClient(t);
     await api.act(command, stored.id, 'accept');
     await api.act(command, stored.id, 'register');
-    await api.act(command, stored.id, 'dispatch', { organizationId: await orgId(t.app, 'GL-ENF') });
+    await api.act(command, stored.id, 'dispatch', { organizationId: await orgId(t.app, 'GL-ENF'), note: '内部：请执法队今天处理' });
     const progress = await t.app.inject({ method: 'GET', url: `/api/public/events/${code}?token=${followToken}` });
     expect(progress.statusCode).toBe(200);
     const body = progress.json();
@@ -55,6 +55,13 @@ describe('public event reports', () => {
       ['closed', false],
     ]);
     expect(progress.body).not.toMatch(/李先生|1390000|139\*/);
+    // Internal notes (the dispatch order) are not the resident's business; the unit's answer is.
+    expect(body.reply).toBeNull();
+    const dept = await t.login('dept');
+    await api.act(dept, stored.id, 'sign');
+    await api.act(dept, stored.id, 'submit', { note: '已清理完毕，联系电话 13900001111' });
+    const answered = (await t.app.inject({ method: 'GET', url: `/api/public/events/${code}?token=${followToken}` })).json();
+    expect(answered).toMatchObject({ stage: 'feedback', reply: '已清理完毕，联系电话 139****1111' });
   });
 
   it('answers a wrong token like an unknown code', async () => {

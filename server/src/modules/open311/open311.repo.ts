@@ -9,11 +9,6 @@ type Db = Kysely<DB> | Transaction<DB>;
 /** Workflow states that are `closed` in Open311: finished (结案) or refused / cancelled (不予立案, 作废). */
 export const closedStates = ['closed', 'cancelled'] as const;
 
-/**
- * History steps whose note answers the reporter (处置反馈, 结案, and the reason of a refusal or
- * cancellation); the notes of every other step are internal (dispatch orders, returns, supervision).
- */
-export const publicReplyActions = ['submit', 'close', 'force_close', 'reject', 'cancel'] as const;
 
 export type AttributeRow = Awaited<ReturnType<typeof open311Repo.attributes>>[number];
 
@@ -119,22 +114,6 @@ export const open311Repo = {
       if (filter.status === 'open') q = q.where('e.state', 'not in', closedStates);
     }
     return q.orderBy('e.reported_at', 'desc').orderBy('e.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
-  },
-
-  /** The latest public reply of each event (the spec's status_notes). */
-  async statusNotes(db: Db, eventIds: number[]): Promise<Map<number, string>> {
-    if (eventIds.length === 0) return new Map();
-    const rows = await db
-      .selectFrom('event_history')
-      .select(['event_id', 'note'])
-      .distinctOn('event_id')
-      .where('event_id', 'in', eventIds)
-      .where('action', 'in', publicReplyActions)
-      .where('note', '<>', '')
-      .orderBy('event_id')
-      .orderBy('id', 'desc')
-      .execute();
-    return new Map(rows.map((r) => [Number(r.event_id), r.note]));
   },
 };
 

@@ -6,6 +6,7 @@ import { isValidLngLat } from '../../gis/coordinates.ts';
 import { maskEmail } from '../../privacy/masking.ts';
 import { parsePhone } from '../registry/validators/phone.ts';
 import { intake } from '../events/intake.service.ts';
+import { eventsRepo } from '../events/events.repo.ts';
 import { townOf } from '../events/intake-rules.ts';
 import { checkAnswers, describeAnswers, type AttributeDefinition } from './attributes.ts';
 import { open311Repo, toDefinition, type RequestFilter } from './open311.repo.ts';
@@ -231,7 +232,7 @@ export function requestFilter(query: RequestsQuery, divisionCode: string, now: n
 
 async function presentRequests(app: FastifyInstance, filter: RequestFilter, locale: Locale) {
   const rows = await open311Repo.requests(app.db, filter);
-  const notes = await open311Repo.statusNotes(app.db, rows.map((r) => r.id));
+  const notes = await eventsRepo.latestPublicReplies(app.db, rows.map((r) => r.id));
   return rows.map((row) => presentRequest(row, notes.get(row.id), locale));
 }
 
