@@ -158,8 +158,10 @@ export async function buildApp(options: BuildOptions) {
   await app.register(realtimeRoutes);
 
   if (fs.existsSync(webDist)) {
-    // wildcard: files rebuilt while the server runs are served too; unknown paths fall back to index.html.
-    await app.register(fastifyStatic, { root: webDist, wildcard: true, index: ['index.html'] });
+    // One route per built file (not a catch-all), so unknown paths reach the not-found handler of their
+    // prefix: /open311 answers in its own error format, pages of the app fall back to index.html.
+    // Rebuilding the web UI therefore needs a server restart.
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
   }
   return app;
 }
