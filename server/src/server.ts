@@ -6,6 +6,8 @@ import { ensureBaseData } from './demo/base-data.ts';
 import { seedDemoTown } from './demo/demo-town.ts';
 import { startResumeScheduler } from './modules/events/resume-scheduler.ts';
 import { startDeviceServices } from './modules/devices/device-services.ts';
+import { startVideoServices } from './modules/video/video-services.ts';
+import { demoFrigatePassword } from './demo/demo-video.ts';
 
 export interface ServeOptions {
   demo: boolean;
@@ -13,7 +15,9 @@ export interface ServeOptions {
 }
 
 /** Opens the database, migrates, loads base (and optionally demo) data and listens until a signal. */
-export async function serve(config: Config, options: ServeOptions) {
+export async function serve(configured: Config, options: ServeOptions) {
+  // The demo's Frigate password is public (README); a real deployment sets VIDEO_MQTT_PASSWORD.
+  const config = options.demo && !configured.videoMqttPassword ? { ...configured, videoMqttPassword: demoFrigatePassword } : configured;
   const database = await openDatabase(config);
   try {
     await migrateToLatest(database.db);
@@ -21,8 +25,10 @@ export async function serve(config: Config, options: ServeOptions) {
     const seededDemo = options.demo ? await seedDemoTown(database.db) : false;
     const app = await buildApp({ config, database });
     let devices: Awaited<ReturnType<typeof startDeviceServices>>;
+    let video: Awaited<ReturnType<typeof startVideoServices>>;
     try {
       devices = await startDeviceServices(app, { demo: options.demo });
+      video = await startVideoServices(app, { demo: options.demo, mqtt: devices.mqtt });
     } catch (error) {
       await app.close();
       throw error;
@@ -34,6 +40,7 @@ export async function serve(config: Config, options: ServeOptions) {
       closing = true;
       app.log.info({ signal }, 'shutting down');
       await resumer.stop();
+      await video.stop();
       await devices.stop();
       await app.close();
       await database.close();

@@ -5,6 +5,7 @@ import type { RegistryTables } from '../modules/registry/registry.tables.ts';
 import type { SupervisionTables } from '../modules/supervision/supervision.tables.ts';
 import type { NotifyTables } from '../notify/notify.tables.ts';
 import type { DeviceTables } from '../modules/devices/devices.tables.ts';
+import type { VideoTables } from '../modules/video/video.tables.ts';
 
 /** Kysely table types, written by hand beside the SQL migrations they mirror. */
 /** Read as Date; written as Date or ISO string; optional on insert where the column has a default. */
@@ -173,7 +174,7 @@ export interface PlatformTables {
 }
 
 /** Every table Kysely knows. A module adds `extends XTables` here for its own tables. */
-export interface DB extends PlatformTables, EventTables, GridTables, RegistryTables, SupervisionTables, NotifyTables, DeviceTables {}
+export interface DB extends PlatformTables, EventTables, GridTables, RegistryTables, SupervisionTables, NotifyTables, DeviceTables, VideoTables {}
 
 export type Division = Selectable<DivisionTable>;
 export type Organization = Selectable<OrganizationTable>;

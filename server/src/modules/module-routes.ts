@@ -6,6 +6,7 @@ import { eventRoutes } from './events/events.routes.ts';
 import { privacyPlugin } from '../privacy/privacy.plugin.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
 import { deviceRoutes } from './devices/devices.routes.ts';
+import { videoRoutes } from './video/video.routes.ts';
 
 /** The API of every domain module, registered by the app in this order. */
 export const moduleRoutes: FastifyPluginAsync = async (app) => {
@@ -17,4 +18,5 @@ export const moduleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(eventRoutes);
   await app.register(registryRoutes);
   await app.register(deviceRoutes);
+  await app.register(videoRoutes);
 };

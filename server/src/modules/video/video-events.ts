@@ -1,0 +1,154 @@
+import type { FastifyInstance } from 'fastify';
+import { runAudited } from '../../http/command.ts';
+import { addSystemEventNote, reportAsSystem } from '../events/system-intake.ts';
+import type { ZoneType } from '../devices/devices.tables.ts';
+import type { DetectionSource } from './video.tables.ts';
+
+/**
+ * What video AI writes outside its own tables: evidence frames in the file store, events through the
+ * event center's system intake, and observations on an event's timeline.
+ */
+export const videoReporterName = '视频AI';
+
+const labelZh: Record<string, string> = {
+  person: '行人',
+  car: '小汽车',
+  truck: '货车',
+  bus: '客车',
+  motorcycle: '摩托车',
+  bicycle: '自行车',
+  'dining table': '桌子',
+  chair: '椅子',
+  umbrella: '遮阳伞',
+  bench: '长椅',
+};
+const zoneTypeZh: Record<ZoneType, string> = { no_parking: '禁停区', no_stall: '禁摆区', no_dumping: '禁倒区', no_hanging: '禁晾区', no_occupation: '店外禁占区', watch: '关注区' };
+
+export const labelName = (label: string) => labelZh[label] ?? label;
+
+export interface EvidenceOwner {
+  deviceId: number;
+  divisionCode: string;
+  /** The detection the frame is evidence of: it becomes the event's report photo. */
+  detectionId: number | null;
+}
+
+/**
+ * Stores a frame (already checked to be an image) in the file store and records it twice: as the
+ * camera's latest snapshot (owner `camera`) and, for a detection, as an upload the event intake
+ * claims as its report photo. The bytes are content-addressed, so both rows share one copy.
+ */
+export async function storeEvidence(app: FastifyInstance, bytes: Buffer, owner: EvidenceOwner, at: Date): Promise<{ cameraFileId: number; evidenceFileId: number | null }> {
+  const blob = await app.files.save(bytes);
+  const file = (ownerType: string, ownerId: string) => ({
+    sha256: blob.sha256,
+    mime: blob.mime,
+    size: blob.size,
+    original_name: `camera-${owner.deviceId}-${at.toISOString().replace(/[:.]/g, '')}.${blob.mime.split('/')[1]}`,
+    width: blob.width,
+    height: blob.height,
+    has_thumbnail: blob.hasThumbnail,
+    owner_type: ownerType,
+    owner_id: ownerId,
+    division_code: owner.divisionCode,
+    uploaded_by: null,
+  });
+  return runAudited(app.db, systemContext, async (trx, audit) => {
+    const camera = await trx.insertInto('stored_file').values(file('camera', String(owner.deviceId))).returning('id').executeTakeFirstOrThrow();
+    await trx.updateTable('camera_ai').set({ snapshot_file_id: camera.id, snapshot_at: at, snapshot_error: null, snapshot_error_at: null }).where('device_id', '=', owner.deviceId).execute();
+    let evidenceFileId: number | null = null;
+    if (owner.detectionId !== null) {
+      const evidence = await trx.insertInto('stored_file').values(file('upload', evidenceOwnerId(owner.detectionId))).returning('id').executeTakeFirstOrThrow();
+      evidenceFileId = evidence.id;
+    }
+    audit({ action: 'video:snapshot:store', entityType: 'device', entityId: owner.deviceId, divisionCode: owner.divisionCode, details: { sha256: blob.sha256, size: blob.size, detectionId: owner.detectionId } });
+    return { cameraFileId: camera.id, evidenceFileId };
+  });
+}
+
+const systemContext = { actorType: 'system' as const, actorId: null, actorName: videoReporterName, ip: null, userAgent: null, requestId: null };
+/** The owner id an evidence upload carries until the event claims it. */
+const evidenceOwnerId = (detectionId: number) => `video-detection:${detectionId}`;
+
+export interface AiEventFacts {
+  detectionId: number;
+  categoryCode: string;
+  ruleName: string;
+  label: string;
+  zone: { name: string; type: ZoneType } | null;
+  dwellSeconds: number;
+  evidenceFileId: number | null;
+  camera: { deviceId: number; name: string; address: string | null; lng: number; lat: number; divisionCode: string };
+}
+
+/** 薛家路口监控1 禁停区「no_parking」：小汽车停留 4 分钟（规则：机动车违停） */
+export function aiEventDescription(facts: AiEventFacts): string {
+  const where = facts.zone ? `${zoneTypeZh[facts.zone.type]}「${facts.zone.name}」` : '画面中';
+  const dwell = facts.dwellSeconds >= 60 ? `停留 ${Math.floor(facts.dwellSeconds / 60)} 分钟` : '';
+  return `${facts.camera.name} ${where}检测到${labelName(facts.label)}${dwell ? `，${dwell}` : ''}（规则：${facts.ruleName}）`;
+}
+
+/**
+ * Opens the detection's event (or finds it, on a retry: the detection id is the idempotency key), with
+ * the evidence frame as its report photo. A machine finding that a rule judged to need action is its
+ * own verification: the system accepts and registers it, and routing may dispatch it at once.
+ */
+export async function openAiEvent(app: FastifyInstance, facts: AiEventFacts): Promise<number> {
+  const { camera } = facts;
+  const outcome = await reportAsSystem(
+    app,
+    {
+      source: 'video_ai',
+      categoryCode: facts.categoryCode,
+      title: `${facts.ruleName}（${camera.name}）`,
+      description: aiEventDescription(facts),
+      location: { lng: camera.lng, lat: camera.lat },
+      address: camera.address ?? camera.name,
+      photos: facts.evidenceFileId === null ? [] : [{ id: facts.evidenceFileId, ownerId: evidenceOwnerId(facts.detectionId) }],
+      sourceRef: `camera:${camera.deviceId}/detection:${facts.detectionId}`,
+      idempotencyKey: `video-${facts.detectionId}`,
+    },
+    { name: videoReporterName, divisionCode: camera.divisionCode, register: true },
+  );
+  return outcome.event.id;
+}
+
+/**
+ * What a detection after an AI event says about compliance: the object is still there, or it is gone
+ * ("vehicle gone"). Called only for events whose category allows a polite reminder (视频AI + 114),
+ * at most every VIDEO_RECHECK_INTERVAL_S while the object stays, and once when it goes.
+ *
+ * The outreach module decides what that means for a reminder it sent (its `recheck(eventId, complied,
+ * 'detection')`); until it is wired in, the default sink records the observation on the event's
+ * timeline, so handlers see it.
+ */
+export interface ComplianceObservation {
+  eventId: number;
+  detectionId: number;
+  deviceId: number;
+  cameraName: string;
+  zoneName: string | null;
+  label: string;
+  source: DetectionSource;
+  at: Date;
+}
+
+export interface ComplianceSink {
+  objectStillThere(observation: ComplianceObservation): Promise<void>;
+  objectGone(observation: ComplianceObservation): Promise<void>;
+}
+
+const hhmm = (at: Date) => at.toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' });
+
+export function historyComplianceSink(app: FastifyInstance): ComplianceSink {
+  const note = (o: ComplianceObservation, stillThere: boolean) =>
+    addSystemEventNote(app, videoReporterName, {
+      eventId: o.eventId,
+      note: stillThere ? `视频复核（${hhmm(o.at)}）：${labelName(o.label)}仍在${o.zoneName ? `「${o.zoneName}」` : '原处'}` : `视频复核（${hhmm(o.at)}）：${labelName(o.label)}已离开${o.zoneName ? `「${o.zoneName}」` : ''}`,
+      details: { detectionId: o.detectionId, observation: stillThere ? 'still_there' : 'gone', source: o.source },
+    });
+  return {
+    objectStillThere: (o) => note(o, true),
+    objectGone: (o) => note(o, false),
+  };
+}
