@@ -10,9 +10,10 @@ import { matchRule, type TrackFacts, type VideoRule } from './video-rules.ts';
 import { zonesOf, type CameraEntry } from './video-intake.ts';
 import { FrameTracker } from './detector/frame-tracker.ts';
 import { fixturesDir, frigateLines } from './test-support.ts';
+import type { Parsed } from './detection.ts';
 
 /** The pure parts: format parsers with their quirks, rule matching, zone membership, frame tracking. */
-const detectionsOf = (parsed: ReturnType<typeof parseFrigateEvent>) => {
+const detectionsOf = (parsed: Parsed) => {
   if (!parsed.ok) throw new Error(parsed.refusal.detail);
   return parsed.detections;
 };
@@ -53,11 +54,11 @@ describe('vendor formats', () => {
   const fixture = (name: string) => fs.readFileSync(path.join(fixturesDir, name));
 
   it('Hikvision: eventType, channel and region, a raw & in the text, an offset-less time as +08:00', () => {
-    const [d] = (parseHikvisionPush({ contentType: 'application/xml', body: fixture('hikvision-fielddetection.xml') }, 7) as { ok: true; detections: [Record<string, unknown>] }).detections;
+    const [d] = detectionsOf(parseHikvisionPush({ contentType: 'application/xml', body: fixture('hikvision-fielddetection.xml') }, 7));
     expect(d).toMatchObject({ camera: { deviceId: 7 }, trackKey: '1:fielddetection:1', phase: 'update', label: 'car', vendorCode: 'fielddetection', box: [0.6, 0.7, 0.8, 0.9], at: Date.parse('2026-06-05T02:30:00Z') });
-    expect((parseHikvisionPush({ contentType: 'application/xml', body: fixture('hikvision-fielddetection-inactive.xml') }, 7) as { ok: true; detections: { phase: string }[] }).detections[0]!.phase).toBe('end');
+    expect(detectionsOf(parseHikvisionPush({ contentType: 'application/xml', body: fixture('hikvision-fielddetection-inactive.xml') }, 7))[0]!.phase).toBe('end');
     const noOffset = fixture('hikvision-fielddetection.xml').toString().replace('+08:00', '');
-    expect((parseHikvisionPush({ contentType: 'text/xml', body: Buffer.from(noOffset) }, 7) as { ok: true; detections: { at: number }[] }).detections[0]!.at).toBe(Date.parse('2026-06-05T02:30:00Z'));
+    expect(detectionsOf(parseHikvisionPush({ contentType: 'text/xml', body: Buffer.from(noOffset) }, 7))[0]!.at).toBe(Date.parse('2026-06-05T02:30:00Z'));
   });
 
   it('multipart: a boundary with angle brackets and a part without headers', () => {
@@ -72,9 +73,7 @@ describe('vendor formats', () => {
 
   it('Dahua: Code/action/index blocks with multi-line data, several per body, heartbeats, broken data', () => {
     const start = fixture('dahua-parking-start.txt').toString();
-    const parsed = parseDahuaPush(Buffer.from(`Heartbeat\r\n${start}Code=VideoMotion;action=Pulse;index=1;data={broken\n`), 3);
-    expect(parsed.ok).toBe(true);
-    const detections = (parsed as { detections: Record<string, unknown>[] }).detections;
+    const detections = detectionsOf(parseDahuaPush(Buffer.from(`Heartbeat\r\n${start}Code=VideoMotion;action=Pulse;index=1;data={broken\n`), 3));
     expect(detections).toHaveLength(2);
     expect(detections[0]).toMatchObject({ trackKey: '0:ParkingDetection:8812', phase: 'new', label: 'car', stationary: true, at: Date.parse('2026-06-05T02:30:12Z') });
     expect((detections[0]!.box as number[]).map((v) => Math.round(v * 8191))).toEqual([5000, 5200, 6600, 7400]);

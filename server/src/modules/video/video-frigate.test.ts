@@ -83,7 +83,7 @@ describe('Frigate over MQTT', () => {
     it('refuses Frigate with a wrong password, and Frigate may not publish outside its prefix', async () => {
       await expect(connect({ host: '127.0.0.1', port: broker.port!, username: 'frigate', password: 'wrong' })).rejects.toMatchObject({ code: 5 });
       const client = await connect({ host: '127.0.0.1', port: broker.port!, username: 'frigate', password: frigatePassword });
-      const closed = new Promise((resolve) => client.once('close', resolve));
+      const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
       client.publish('v1/devices/me/telemetry', '{"gas_lel": 90}');
       await closed;
       client.end(true);

@@ -218,7 +218,7 @@ describe('video intake over HTTP', () => {
     });
 
     it('an edited rule applies at once: switched off, a vendor code no longer opens events', async () => {
-      const rules = (await t.as(admin, { method: 'GET', url: '/api/video/rules' })).json().items as ({ id: number } & typeof body)[];
+      const rules = (await t.as(admin, { method: 'GET', url: '/api/video/rules' })).json().items as ({ id: number; vendorCodes: string[] } & Omit<typeof body, 'vendorCodes'>)[];
       const rule = rules.find((r) => r.vendorCodes.includes('882'))!;
       const { id, categoryName: _c, updatedAt: _u, ...rest } = rule as typeof rule & { categoryName: string; updatedAt: string };
       const off = await t.as(admin, { method: 'PUT', url: `/api/video/rules/${id}`, payload: { ...rest, active: false } });

@@ -75,6 +75,7 @@ export const DetectionView = Type.Object({
   deviceId: Type.Integer(),
   cameraName: Type.String(),
   source: StringEnum(detectionSources),
+  trackKey: Type.String({ description: 'the source\'s id of the object (Frigate event id, …)' }),
   label: Type.String(),
   subLabel: Nullable(Type.String()),
   vendorCode: Nullable(Type.String()),

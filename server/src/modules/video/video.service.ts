@@ -159,6 +159,7 @@ const presentDetection = (r: DetectionRow) => ({
   deviceId: r.device_id,
   cameraName: r.camera_name,
   source: r.source,
+  trackKey: r.track_key,
   label: r.label,
   subLabel: r.sub_label,
   vendorCode: r.vendor_code,
