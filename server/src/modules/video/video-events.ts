@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { runAudited } from '../../http/command.ts';
+import type { CommandRunner } from '../../http/command.ts';
 import { addSystemEventNote, reportAsSystem } from '../events/system-intake.ts';
 import type { ZoneType } from '../devices/devices.tables.ts';
 import type { DetectionSource } from './video.tables.ts';
@@ -29,22 +29,17 @@ export const labelName = (label: string) => labelZh[label] ?? label;
 export interface EvidenceOwner {
   deviceId: number;
   divisionCode: string;
-  /** The detection the frame is evidence of: it becomes the event's report photo. */
-  detectionId: number | null;
 }
 
-/**
- * Stores a frame (already checked to be an image) in the file store and records it twice: as the
- * camera's latest snapshot (owner `camera`) and, for a detection, as an upload the event intake
- * claims as its report photo. The bytes are content-addressed, so both rows share one copy.
- */
-export async function storeEvidence(app: FastifyInstance, bytes: Buffer, owner: EvidenceOwner, at: Date): Promise<{ cameraFileId: number; evidenceFileId: number | null }> {
+const frameName = (deviceId: number, at: Date, mime: string) => `camera-${deviceId}-${at.toISOString().replace(/[:.]/g, '')}.${mime.split('/')[1]}`;
+
+async function saveFrame(app: FastifyInstance, bytes: Buffer, owner: EvidenceOwner, at: Date, ownerType: string, ownerId: string) {
   const blob = await app.files.save(bytes);
-  const file = (ownerType: string, ownerId: string) => ({
+  return {
     sha256: blob.sha256,
     mime: blob.mime,
     size: blob.size,
-    original_name: `camera-${owner.deviceId}-${at.toISOString().replace(/[:.]/g, '')}.${blob.mime.split('/')[1]}`,
+    original_name: frameName(owner.deviceId, at, blob.mime),
     width: blob.width,
     height: blob.height,
     has_thumbnail: blob.hasThumbnail,
@@ -52,21 +47,31 @@ export async function storeEvidence(app: FastifyInstance, bytes: Buffer, owner: 
     owner_id: ownerId,
     division_code: owner.divisionCode,
     uploaded_by: null,
-  });
-  return runAudited(app.db, systemContext, async (trx, audit) => {
-    const camera = await trx.insertInto('stored_file').values(file('camera', String(owner.deviceId))).returning('id').executeTakeFirstOrThrow();
-    await trx.updateTable('camera_ai').set({ snapshot_file_id: camera.id, snapshot_at: at, snapshot_error: null, snapshot_error_at: null }).where('device_id', '=', owner.deviceId).execute();
-    let evidenceFileId: number | null = null;
-    if (owner.detectionId !== null) {
-      const evidence = await trx.insertInto('stored_file').values(file('upload', evidenceOwnerId(owner.detectionId))).returning('id').executeTakeFirstOrThrow();
-      evidenceFileId = evidence.id;
-    }
-    audit({ action: 'video:snapshot:store', entityType: 'device', entityId: owner.deviceId, divisionCode: owner.divisionCode, details: { sha256: blob.sha256, size: blob.size, detectionId: owner.detectionId } });
-    return { cameraFileId: camera.id, evidenceFileId };
+  };
+}
+
+/**
+ * Stores a detection's evidence frame (already checked to be an image) as an upload that the event
+ * intake then claims as the report photo: one row, no transaction of its own, so that the event follows
+ * quickly (the event's creation audit names the photo).
+ */
+export async function storeEvidence(app: FastifyInstance, bytes: Buffer, owner: EvidenceOwner & { detectionId: number }, at: Date): Promise<number> {
+  const row = await saveFrame(app, bytes, owner, at, 'upload', evidenceOwnerId(owner.detectionId));
+  const inserted = await app.db.insertInto('stored_file').values(row).returning('id').executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+/** Stores a frame as the camera's latest snapshot (owner `camera`), audited as `by`'s action. */
+export async function storeCameraFrame(app: FastifyInstance, bytes: Buffer, owner: EvidenceOwner, at: Date, run: CommandRunner): Promise<number> {
+  const row = await saveFrame(app, bytes, owner, at, 'camera', String(owner.deviceId));
+  return run(async (trx, audit) => {
+    const inserted = await trx.insertInto('stored_file').values(row).returning('id').executeTakeFirstOrThrow();
+    await trx.updateTable('camera_ai').set({ snapshot_file_id: inserted.id, snapshot_at: at, snapshot_error: null, snapshot_error_at: null }).where('device_id', '=', owner.deviceId).execute();
+    audit({ action: 'video:camera:snapshot', entityType: 'device', entityId: owner.deviceId, divisionCode: owner.divisionCode, details: { fileId: inserted.id, sha256: row.sha256, size: row.size } });
+    return inserted.id;
   });
 }
 
-const systemContext = { actorType: 'system' as const, actorId: null, actorName: videoReporterName, ip: null, userAgent: null, requestId: null };
 /** The owner id an evidence upload carries until the event claims it. */
 const evidenceOwnerId = (detectionId: number) => `video-detection:${detectionId}`;
 

@@ -34,6 +34,7 @@ export interface VideoIntakeOptions {
   staleMs: number;
   recheckMs: number;
   writeEveryMs: number;
+  evidenceConcurrency: number;
   eventConcurrency: number;
 }
 
@@ -98,6 +99,8 @@ export class VideoIntake {
   private rules: VideoRule[] = [];
   private readonly tracks = new Map<string, Track>();
   private chain: Promise<void> = Promise.resolve();
+  /** Fetching and storing evidence frames (network and image work), then opening events (database work). */
+  private readonly evidenceWork: TaskQueue;
   private readonly events: TaskQueue;
   private timer: NodeJS.Timeout | undefined;
   /** Where compliance observations go; the outreach module replaces the default (see video-events.ts). */
@@ -108,7 +111,9 @@ export class VideoIntake {
     private readonly app: FastifyInstance,
     private readonly options: VideoIntakeOptions,
   ) {
-    this.events = new TaskQueue(options.eventConcurrency, (error) => app.log.error({ err: error }, 'video event work failed'));
+    const failed = (error: unknown) => app.log.error({ err: error }, 'video event work failed');
+    this.evidenceWork = new TaskQueue(options.evidenceConcurrency, failed);
+    this.events = new TaskQueue(options.eventConcurrency, failed);
     this.complianceSink = historyComplianceSink(app);
   }
 
@@ -167,8 +172,11 @@ export class VideoIntake {
   }
 
   async settled(): Promise<void> {
-    await this.chain;
-    await this.events.idle();
+    do {
+      await this.chain;
+      await this.evidenceWork.idle();
+      await this.events.idle();
+    } while (this.evidenceWork.size || this.events.size);
     await this.chain;
   }
 
@@ -392,27 +400,37 @@ export class VideoIntake {
   private queueEvent(track: Track, camera: CameraEntry) {
     track.eventState = 'pending';
     track.eventTriedAt = Date.now();
-    this.events.push(() => this.openEvent(track, camera));
+    this.evidenceWork.push(async () => {
+      const evidence = await this.storedEvidence(track, camera);
+      this.events.push(() => this.openEvent(track, camera, evidence));
+    });
   }
 
-  /** Evidence first (outside any transaction), then the event; failures are kept on the row. */
-  private async openEvent(track: Track, camera: CameraEntry): Promise<void> {
-    const rule = track.rule!;
-    const detectionId = track.id!;
+  /** The evidence frame fetched (no transaction open) and stored; or why there is none. */
+  private async storedEvidence(track: Track, camera: CameraEntry): Promise<{ fileId: number | null; error: string | null }> {
     const evidence = await this.evidence(track.snapshot, camera);
-    let snapshotError = evidence.ok ? null : evidence.error;
-    let evidenceFileId: number | null = null;
+    let error = evidence.ok ? null : evidence.error;
+    let fileId: number | null = null;
     if (evidence.ok) {
       try {
-        evidenceFileId = (await storeEvidence(this.app, evidence.bytes, { deviceId: camera.device_id, divisionCode: camera.division_code, detectionId }, new Date())).evidenceFileId;
-      } catch (error) {
-        snapshotError = `SNAPSHOT_STORE_FAILED: ${(error as { code?: string }).code ?? (error as Error).message}`;
+        fileId = await storeEvidence(this.app, evidence.bytes, { deviceId: camera.device_id, divisionCode: camera.division_code, detectionId: track.id! }, new Date());
+      } catch (failure) {
+        error = `SNAPSHOT_STORE_FAILED: ${(failure as { code?: string }).code ?? (failure as Error).message}`;
       }
     }
-    if (snapshotError) {
+    if (error) {
       this.stats.snapshotErrors++;
-      await videoRepo.setSnapshotError(this.app.db, camera.device_id, snapshotError, new Date());
+      await videoRepo.setSnapshotError(this.app.db, camera.device_id, error, new Date());
     }
+    return { fileId, error };
+  }
+
+  /** The event with its evidence; a failure is kept on the detection row and retried by the sweep. */
+  private async openEvent(track: Track, camera: CameraEntry, evidence: { fileId: number | null; error: string | null }): Promise<void> {
+    const rule = track.rule!;
+    const detectionId = track.id!;
+    const evidenceFileId = evidence.fileId;
+    const snapshotError = evidence.error;
     let eventError: string | null = null;
     try {
       const category = await videoRepo.categoryReminder(this.app.db, rule.categoryCode);

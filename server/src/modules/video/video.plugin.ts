@@ -18,6 +18,7 @@ export const videoPlugin = fp(async (app) => {
     staleMs: config.videoTrackStaleSeconds * 1000,
     recheckMs: config.videoRecheckIntervalSeconds * 1000,
     writeEveryMs: 15_000,
+    evidenceConcurrency: 2,
     eventConcurrency: 2,
   });
   await intake.start();

@@ -152,6 +152,18 @@ export const videoRepo = {
       .executeTakeFirst();
   },
 
+  /** The newest evidence frame of the camera's detections. */
+  latestEvidence(db: Db, deviceId: number) {
+    return db
+      .selectFrom('video_detection as v')
+      .innerJoin('stored_file as f', 'f.id', 'v.snapshot_file_id')
+      .select(['f.id', 'f.created_at', 'f.width', 'f.height'])
+      .where('v.device_id', '=', deviceId)
+      .orderBy('v.id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  },
+
   sourceNameTaken(db: Db, name: string, exceptDeviceId: number) {
     return db.selectFrom('camera_ai').select('device_id').where('source_name', '=', name).where('device_id', '<>', exceptDeviceId).executeTakeFirst();
   },

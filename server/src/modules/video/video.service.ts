@@ -10,7 +10,7 @@ import { parseDahuaPush } from './formats/dahua.ts';
 import { parseHikvisionPush } from './formats/hikvision.ts';
 import { parseWebhook, verifyWebhook } from './formats/webhook.ts';
 import { frameFile, pullFrame } from './detector/detector-scheduler.ts';
-import { storeEvidence } from './video-events.ts';
+import { storeCameraFrame } from './video-events.ts';
 import { fetchImage } from './snapshot.ts';
 import { videoRepo } from './video.repo.ts';
 import type { CameraVideoBody, DetectionQuery, RuleBody } from './video.schema.ts';
@@ -63,7 +63,11 @@ async function cameraOrNotFound(request: FastifyRequest, id: number) {
 
 export async function cameraView(request: FastifyRequest, id: number) {
   const camera = await cameraOrNotFound(request, id);
-  const zones = await devicesRepo.zones(request.server.db, id);
+  const [zones, evidence] = await Promise.all([devicesRepo.zones(request.server.db, id), videoRepo.latestEvidence(request.server.db, id)]);
+  // The latest frame: taken for the camera (refresh), or the newest detection's evidence.
+  const taken = camera.snapshot_file_id === null || !camera.snapshot_at ? null : { fileId: camera.snapshot_file_id, at: camera.snapshot_at.toISOString(), width: camera.snapshot_width, height: camera.snapshot_height };
+  const fromEvidence = evidence ? { fileId: evidence.id, at: evidence.created_at.toISOString(), width: evidence.width, height: evidence.height } : null;
+  const snapshot = !taken || (fromEvidence && fromEvidence.at > taken.at) ? fromEvidence : taken;
   return {
     deviceId: camera.id,
     name: camera.name,
@@ -81,7 +85,7 @@ export async function cameraView(request: FastifyRequest, id: number) {
             detectorSource: camera.detector_source,
             pushTokenIssuedAt: iso(camera.push_token_issued_at),
           },
-    snapshot: camera.snapshot_file_id === null || !camera.snapshot_at ? null : { fileId: camera.snapshot_file_id, at: camera.snapshot_at.toISOString(), width: camera.snapshot_width, height: camera.snapshot_height },
+    snapshot,
     snapshotError: camera.snapshot_error,
     snapshotErrorAt: iso(camera.snapshot_error_at),
     zones: zones.map((z) => ({ id: z.id, name: z.name, zoneType: z.zone_type, polygon: z.polygon, imageWidth: z.image_width, imageHeight: z.image_height, active: z.active })),
@@ -144,9 +148,7 @@ export async function refreshSnapshot(request: FastifyRequest, id: number) {
     });
     throw new AppError('VIDEO_SNAPSHOT_FAILED', 502, { detail: frame.error });
   }
-  // storeEvidence writes its own audited system transaction (the frame is the camera's, not the user's upload).
-  await storeEvidence(app, frame.bytes, { deviceId: id, divisionCode: camera.division_code, detectionId: null }, new Date());
-  request.audited = true;
+  await storeCameraFrame(app, frame.bytes, { deviceId: id, divisionCode: camera.division_code }, new Date(), (work) => runCommand(request, work));
   return cameraView(request, id);
 }
 
