@@ -25,7 +25,7 @@ const speedUp = 6;
 const cycle = { arrive: 2, enter: 3, stop: 4, leave: 16, length: 24 };
 
 export async function startFrigateSimulator(app: FastifyInstance, target: FrigateTarget, prefix: string): Promise<{ stop(): Promise<void> }> {
-  const frames = { parked: await streetFrame(true), empty: await streetFrame(false) };
+  const frames = { parked: await demoStreetFrame(true), empty: await demoStreetFrame(false) };
   let carPresent = false;
   const server = http.createServer((request, response) => {
     const url = request.url ?? '';
@@ -124,8 +124,8 @@ async function pointCameraAt(app: FastifyInstance, frigateUrl: string): Promise<
   return row?.device_id ?? null;
 }
 
-/** A drawn street corner (road, kerb, yellow no-parking line), with or without the parked car. */
-function streetFrame(withCar: boolean): Promise<Buffer> {
+/** A drawn street corner (road, kerb, the yellow no-parking zone), with or without the parked car. */
+export function demoStreetFrame(withCar: boolean): Promise<Buffer> {
   const { width, height } = demoCamera.frame;
   const zone = demoCamera.zone.polygon.map(([x, y]) => `${x},${y}`).join(' ');
   const car = withCar

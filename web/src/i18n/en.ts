@@ -2,11 +2,13 @@ import type { Messages } from './index';
 import mapMessages from './map.en';
 import eventMessages from './events.en';
 import h5Messages from './h5.en';
+import videoMessages from './video.en';
 
 const en: Messages = {
   map: mapMessages,
   ...eventMessages,
   ...h5Messages,
+  ...videoMessages,
   app: {
     name: 'Gongzhi',
     latinName: '共治',

@@ -2,11 +2,13 @@
 import mapMessages from './map.zh-CN';
 import eventMessages from './events.zh-CN';
 import h5Messages from './h5.zh-CN';
+import videoMessages from './video.zh-CN';
 
 export default {
   map: mapMessages,
   ...eventMessages,
   ...h5Messages,
+  ...videoMessages,
   app: {
     name: '共治',
     latinName: 'Gongzhi',

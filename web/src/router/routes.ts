@@ -2,6 +2,7 @@ import type { RouteRecordRaw } from 'vue-router';
 import { Document, Files, HomeFilled, Key, Lock, OfficeBuilding, Location, Setting, Tools, User, UserFilled } from '@element-plus/icons-vue';
 import { MapLocation } from '@element-plus/icons-vue';
 import { eventPages, eventRoutes, h5Routes } from './event-routes';
+import { videoRoutes } from './video-routes';
 
 /** Pages inside the signed-in layout. The sidebar menu is built from these, in this order. */
 export const appPages: RouteRecordRaw[] = [
@@ -67,6 +68,7 @@ export const routes: RouteRecordRaw[] = [
     children: [
       ...appPages,
       ...eventRoutes,
+      ...videoRoutes,
       { path: '403', name: 'forbidden', component: () => import('../views/ForbiddenView.vue'), meta: { titleKey: 'menu.forbidden', icon: Lock } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { titleKey: 'menu.notFound' } },
     ],

@@ -59,7 +59,6 @@ describe('detector schedule on a camera', () => {
     const cameraId = await newCamera(t, admin, { sourceName: 'detector_test_01' });
     const zones = await t.as(admin, { method: 'PUT', url: `/api/devices/${cameraId}/zones`, payload: { zones: [{ name: '广场', zoneType: 'watch', polygon: [[0, 0], [1280, 0], [1280, 1158], [0, 1158]], imageWidth: 1280, imageHeight: 1158 }] } });
     expect(zones.statusCode).toBe(200);
-    await t.app.videoIntake.reloadCameras([cameraId]);
     const rule = await t.as(admin, { method: 'POST', url: '/api/video/rules', payload: { name: '关注区有人（测试）', labels: ['person'], vendorCodes: [], zoneType: 'watch', withLabels: [], minDwellSeconds: 0, requireStationary: false, minScore: 0.3, categoryCode: 'E0501', priority: 1, active: true } });
     expect(rule.statusCode).toBe(201);
     const bad = await t.as(admin, { method: 'PUT', url: `/api/video/cameras/${cameraId}`, payload: { sourceName: 'detector_test_01', frigateUrl: null, detectorEnabled: true, detectorIntervalSeconds: 30, detectorSource: '../../etc/passwd' } });
