@@ -198,6 +198,40 @@ describe('video intake over HTTP', () => {
     });
   });
 
+  describe('compliance observations (the reminder flow plugs in here)', () => {
+    it('passes "still there" (throttled) and "gone" to the sink for reminder categories only', async () => {
+      const seen: string[] = [];
+      const original = t.app.videoIntake.complianceSink;
+      t.app.videoIntake.complianceSink = {
+        objectStillThere: async (o) => void seen.push(`there:${o.eventId}:${o.label}`),
+        objectGone: async (o) => void seen.push(`gone:${o.eventId}:${o.zoneName}`),
+      };
+      try {
+        const cameraId = await newCamera(t, admin, { sourceName: 'hook_test_02' });
+        const car = { camera: 'hook_test_02', objectId: 'c1', label: 'car', score: 0.9, box: [0.3, 0.5, 0.5, 0.8], stationary: true, startedAt: Math.floor(Date.now() / 1000) - 600 };
+        await webhook(car);
+        await t.app.videoIntake.settled();
+        // Within VIDEO_RECHECK_INTERVAL_S of the event: nothing to pass on yet.
+        await webhook(car);
+        await t.app.videoIntake.settled();
+        expect(seen).toEqual([]);
+        await webhook({ ...car, phase: 'end' });
+        await t.app.videoIntake.settled();
+        const [row] = await detectionsOf(t, cameraId);
+        expect(seen).toEqual([`gone:${row!.event_id}:禁停区`]);
+        // 暴露垃圾 (Dahua 890) allows no reminder: no observations.
+        const { dahuaPath } = await pushToken(cameraId);
+        await t.app.inject({ method: 'POST', url: dahuaPath, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ Code: '890', action: 'Start', index: 0, data: { EventID: 7 } }) });
+        await t.app.inject({ method: 'POST', url: dahuaPath, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ Code: '890', action: 'Stop', index: 0, data: { EventID: 7 } }) });
+        await t.app.videoIntake.settled();
+        expect((await detectionsOf(t, cameraId)).find((r) => r.vendor_code === '890')).toMatchObject({ category_code: 'E0102', end_reason: 'gone' });
+        expect(seen).toHaveLength(1);
+      } finally {
+        t.app.videoIntake.complianceSink = original;
+      }
+    });
+  });
+
   describe('rules', () => {
     const body = { name: '测试规则', labels: ['car'], vendorCodes: [], zoneType: 'no_parking', withLabels: [], minDwellSeconds: 60, requireStationary: true, minScore: 0.5, categoryCode: 'E0505', priority: 5, active: true };
 
