@@ -28,7 +28,10 @@ export async function serve(configured: Config, options: ServeOptions) {
     let video: Awaited<ReturnType<typeof startVideoServices>>;
     try {
       devices = await startDeviceServices(app, { demo: options.demo });
-      video = await startVideoServices(app, { demo: options.demo, mqtt: devices.mqtt });
+      video = await startVideoServices(app, { demo: options.demo, mqtt: devices.mqtt }).catch(async (error: unknown) => {
+        await devices.stop();
+        throw error;
+      });
     } catch (error) {
       await app.close();
       throw error;
