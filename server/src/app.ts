@@ -27,6 +27,7 @@ import { FileStore } from './files/file-store.ts';
 import { fileRoutes } from './files/files.routes.ts';
 import { moduleRoutes } from './modules/module-routes.ts';
 import { devicesPlugin } from './modules/devices/devices.plugin.ts';
+import { videoPlugin } from './modules/video/video.plugin.ts';
 import { EventConfig } from './modules/events/config/event-config.ts';
 import { ClusterBus } from './db/cluster-bus.ts';
 import { GridIndex } from './modules/grids/grid-index.ts';
@@ -153,6 +154,7 @@ export async function buildApp(options: BuildOptions) {
   await app.register(authRoutes);
   // The telemetry intake is app-wide: the server's MQTT intake and schedulers feed it too.
   await app.register(devicesPlugin);
+  await app.register(videoPlugin);
   await app.register(moduleRoutes);
   await app.register(fileRoutes);
   await app.register(realtimeRoutes);

@@ -19,6 +19,7 @@ import { translate } from './i18n/messages.ts';
 import { expandTokenScopes } from './modules/permission-catalog.ts';
 import { probeMqtt } from './modules/devices/mqtt/probe.ts';
 import { demoSensors } from './demo/demo-iot.ts';
+import { demoCamera, demoFrigatePassword } from './demo/demo-video.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cliAudit = { actorType: 'system' as const, actorId: null, actorName: 'cli', ip: null, userAgent: 'gongzhi-cli', requestId: null };
@@ -54,6 +55,10 @@ function printWelcome(url: string, config: ReturnType<typeof loadConfig>, mqtt: 
     `  API docs: ${url}/api/docs`,
     `  MQTT: ${mqtt}; simulated demo sensors are publishing. Try a gas alarm yourself:`,
     `    ${publish}`,
+    `  Video AI: a simulated Frigate reports the demo camera ${demoCamera.sourceName}; replay a recorded parking sequence:`,
+    config.mqttUrl
+      ? `    mosquitto_pub -L ${config.mqttUrl.replace(/\/*$/, '')}/${config.videoFrigatePrefix}/events -l < server/test/fixtures/video/frigate-parking.jsonl`
+      : `    mosquitto_pub -p ${config.mqttPort} -u ${config.videoMqttUsername} -P ${config.videoMqttPassword ?? demoFrigatePassword} -t ${config.videoFrigatePrefix}/events -l < server/test/fixtures/video/frigate-parking.jsonl`,
     '',
     `  Demo sign-in (password for every demo account: ${demoPassword})`,
     ...demoAccounts.map((a) => `    ${a.username.padEnd(9)} ${a.displayName}`),

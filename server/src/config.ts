@@ -43,6 +43,26 @@ export interface Config {
   telemetryRetentionDays: number;
   /** With the demo: simulated sensors publish telemetry over MQTT. */
   iotSimulator: boolean;
+  /** Frigate's MQTT topic prefix (`<prefix>/events`). */
+  videoFrigatePrefix: string;
+  /** The MQTT username and password Frigate uses on the embedded broker; no password: Frigate cannot connect. */
+  videoMqttUsername: string;
+  videoMqttPassword: string | undefined;
+  /** The HMAC-SHA256 secret of the video webhook; unset: the webhook is off. */
+  videoWebhookSecret: string | undefined;
+  /** Evidence frames: how long to wait for one and how large it may be. */
+  videoSnapshotTimeoutMs: number;
+  videoSnapshotMaxBytes: number;
+  /** A repeat of a detection's key this long after it ended continues the same detection (and event). */
+  videoDedupeWindowSeconds: number;
+  /** A tracked object silent this long is closed as stale. */
+  videoTrackStaleSeconds: number;
+  /** After an AI event, "still there" observations go to the reminder flow at most this often. */
+  videoRecheckIntervalSeconds: number;
+  /** The built-in detector's worker threads (0: the detector is off whatever the cameras say). */
+  videoDetectorThreads: number;
+  /** With the demo: a simulated Frigate publishes a parking sequence for the demo camera. */
+  videoSimulator: boolean;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -82,6 +102,17 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     iotDefaultIntervalSeconds: intFromEnv('IOT_DEFAULT_INTERVAL_S', 600),
     telemetryRetentionDays: intFromEnv('TELEMETRY_RETENTION_DAYS', 90),
     iotSimulator: process.env.IOT_SIMULATOR !== 'false',
+    videoFrigatePrefix: process.env.VIDEO_FRIGATE_PREFIX || 'frigate',
+    videoMqttUsername: process.env.VIDEO_MQTT_USERNAME || 'frigate',
+    videoMqttPassword: process.env.VIDEO_MQTT_PASSWORD || undefined,
+    videoWebhookSecret: process.env.VIDEO_WEBHOOK_SECRET || undefined,
+    videoSnapshotTimeoutMs: intFromEnv('VIDEO_SNAPSHOT_TIMEOUT_MS', 3_000),
+    videoSnapshotMaxBytes: intFromEnv('VIDEO_SNAPSHOT_MAX_BYTES', 5 * 1024 * 1024),
+    videoDedupeWindowSeconds: intFromEnv('VIDEO_DEDUPE_WINDOW_S', 600),
+    videoTrackStaleSeconds: intFromEnv('VIDEO_TRACK_STALE_S', 900),
+    videoRecheckIntervalSeconds: intFromEnv('VIDEO_RECHECK_INTERVAL_S', 300),
+    videoDetectorThreads: intFromEnv('VIDEO_DETECTOR_THREADS', 1),
+    videoSimulator: process.env.VIDEO_SIMULATOR !== 'false',
     ...overrides,
   };
 }

@@ -9,6 +9,8 @@ import { startSupervisionScheduler } from './modules/supervision/supervision-sch
 import { startMaintenance } from './db/maintenance.ts';
 import { startDeviceServices } from './modules/devices/device-services.ts';
 import { startOutreach } from './modules/outreach/outreach-jobs.ts';
+import { startVideoServices } from './modules/video/video-services.ts';
+import { demoFrigatePassword } from './demo/demo-video.ts';
 
 export interface ServeOptions {
   demo: boolean;
@@ -16,7 +18,9 @@ export interface ServeOptions {
 }
 
 /** Opens the database, migrates, loads base (and optionally demo) data and listens until a signal. */
-export async function serve(config: Config, options: ServeOptions) {
+export async function serve(configured: Config, options: ServeOptions) {
+  // The demo's Frigate password is public (README); a real deployment sets VIDEO_MQTT_PASSWORD.
+  const config = options.demo && !configured.videoMqttPassword ? { ...configured, videoMqttPassword: demoFrigatePassword } : configured;
   const database = await openDatabase(config);
   try {
     await migrateToLatest(database.db);
@@ -24,8 +28,13 @@ export async function serve(config: Config, options: ServeOptions) {
     const seededDemo = options.demo ? await seedDemoTown(database.db) : false;
     const app = await buildApp({ config, database });
     let devices: Awaited<ReturnType<typeof startDeviceServices>>;
+    let video: Awaited<ReturnType<typeof startVideoServices>>;
     try {
       devices = await startDeviceServices(app, { demo: options.demo });
+      video = await startVideoServices(app, { demo: options.demo, mqtt: devices.mqtt }).catch(async (error: unknown) => {
+        await devices.stop();
+        throw error;
+      });
     } catch (error) {
       await app.close();
       throw error;
@@ -43,6 +52,7 @@ export async function serve(config: Config, options: ServeOptions) {
       await resumer.stop();
       await supervisor.stop();
       await maintenance?.stop();
+      await video.stop();
       await devices.stop();
       await outreach.stop();
       await app.close();

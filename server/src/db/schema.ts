@@ -8,6 +8,7 @@ import type { Open311Tables } from '../modules/open311/open311.tables.ts';
 import type { DeviceTables } from '../modules/devices/devices.tables.ts';
 import type { OutreachTables } from '../modules/outreach/outreach.tables.ts';
 import type { EvaluationTables } from '../modules/evaluation/evaluation.tables.ts';
+import type { VideoTables } from '../modules/video/video.tables.ts';
 
 /** Kysely table types, written by hand beside the SQL migrations they mirror. */
 /** Read as Date; written as Date or ISO string; optional on insert where the column has a default. */
@@ -176,7 +177,7 @@ export interface PlatformTables {
 }
 
 /** Every table Kysely knows. A module adds `extends XTables` here for its own tables. */
-export interface DB extends PlatformTables, EventTables, GridTables, RegistryTables, SupervisionTables, NotifyTables, Open311Tables, DeviceTables, OutreachTables, EvaluationTables {}
+export interface DB extends PlatformTables, EventTables, GridTables, RegistryTables, SupervisionTables, NotifyTables, Open311Tables, DeviceTables, OutreachTables, EvaluationTables, VideoTables {}
 
 export type Division = Selectable<DivisionTable>;
 export type Organization = Selectable<OrganizationTable>;

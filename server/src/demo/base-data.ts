@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { seedEventConfig } from '../modules/events/config/seed/base-seed.ts';
 import { seedDeviceDefaults } from '../modules/devices/seed/default-rules.ts';
+import { seedVideoDefaults } from '../modules/video/seed/default-video-rules.ts';
 
 /**
  * Dictionaries every deployment starts with (built-in roles come from migration 0002). Inserted when
@@ -44,4 +45,5 @@ export async function ensureBaseData(db: Kysely<DB>): Promise<void> {
   await db.insertInto('dictionary_item').values(items).onConflict((oc) => oc.columns(['dict_type', 'value']).doNothing()).execute();
   await seedEventConfig(db);
   await seedDeviceDefaults(db);
+  await seedVideoDefaults(db);
 }

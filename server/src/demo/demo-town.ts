@@ -8,6 +8,7 @@ import { demoRegistryOptions, seedDemoRegistry, type DemoRegistryOptions } from 
 import { seedDemoEvents } from './demo-events.ts';
 import { seedDemoOpen311 } from './demo-open311.ts';
 import { seedDemoIot } from './demo-iot.ts';
+import { seedDemoVideo } from './demo-video.ts';
 
 /**
  * A deterministic demo town modelled on 古林镇 (海曙区, 宁波): 34 villages and communities, their
@@ -130,6 +131,7 @@ export async function seedDemoTown(db: Kysely<DB>, registry: Partial<DemoRegistr
     await seedDemoBoundaries(trx, demoTown.code, villages, new Map(inserted.map((u) => [u.username, u.id])));
     await seedDemoRegistry(trx, villages, demoRegistryOptions(registry));
     await seedDemoIot(trx, villages);
+    await seedDemoVideo(trx, villages);
   });
   // A year of events at the same scale, walked through the workflow (bulk-loaded in its own transaction).
   await seedDemoEvents(db, demoRegistryOptions(registry));

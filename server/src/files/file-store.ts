@@ -52,10 +52,7 @@ export class FileStore {
     const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
     const target = this.blobPath(sha256);
     await fs.mkdir(path.dirname(target), { recursive: true });
-    // Write to a temporary name and rename, so a crash never leaves a truncated blob under its hash.
-    const temporary = `${target}.${process.pid}.tmp`;
-    await fs.writeFile(temporary, bytes);
-    await fs.rename(temporary, target);
+    await writeAtomically(target, bytes);
     let width: number | null = null;
     let height: number | null = null;
     let hasThumbnail = false;
@@ -67,7 +64,7 @@ export class FileStore {
         height = meta.height ?? null;
         const thumb = this.thumbnailPath(sha256);
         await fs.mkdir(path.dirname(thumb), { recursive: true });
-        await image.rotate().resize(thumbnailSize, thumbnailSize, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toFile(thumb);
+        await writeAtomically(thumb, await image.rotate().resize(thumbnailSize, thumbnailSize, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toBuffer());
         hasThumbnail = true;
       } catch {
         throw new AppError('FILE_TYPE_NOT_ALLOWED', 415, { mime: `${mime} (damaged)`, allowed: 'JPEG, PNG, WebP, GIF, PDF, DOCX, XLSX' });
@@ -83,4 +80,14 @@ export class FileStore {
   readThumbnail(sha256: string) {
     return fs.readFile(this.thumbnailPath(sha256));
   }
+}
+
+/**
+ * Writes to a temporary name of its own and renames, so a crash never leaves a truncated file under
+ * its hash, and two saves of the same bytes at once (a camera's repeated frame) do not collide.
+ */
+async function writeAtomically(target: string, bytes: Buffer) {
+  const temporary = `${target}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`;
+  await fs.writeFile(temporary, bytes);
+  await fs.rename(temporary, target);
 }

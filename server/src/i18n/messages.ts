@@ -242,6 +242,18 @@ const zhCN = {
   EVALUATION_ROW_UNKNOWN: '评价对象“{key}”不在此表中',
   EVALUATION_PART_REQUIRED: '比率“{indicator}”须指明查看分子（numerator）还是分母（denominator）',
   EVALUATION_PART_NOT_ALLOWED: '“{indicator}”不是比率，不能指定分子或分母',
+  // video: video-AI intake, rules, cameras
+  VIDEO_PAYLOAD_INVALID: '视频检测消息格式不正确（{detail}）',
+  VIDEO_CAMERA_UNKNOWN: '未知摄像机，检测已拒收并记录（{detail}）',
+  VIDEO_SIGNATURE_INVALID: '签名校验失败，检测已拒收并记录（{detail}）',
+  VIDEO_WEBHOOK_DISABLED: '视频检测 Webhook 未启用：请设置 VIDEO_WEBHOOK_SECRET',
+  VIDEO_PUSH_TOKEN_UNKNOWN: '推送令牌无效',
+  VIDEO_CAMERA_NOT_SET_UP: '该摄像机尚未配置视频AI（先填写接入名称）',
+  VIDEO_SNAPSHOT_FAILED: '抓图失败（{detail}）',
+  'validation.VIDEO_SOURCE_NAME_TAKEN': '接入名称 {name} 已被另一台摄像机使用',
+  'validation.VIDEO_DETECTOR_SOURCE': '检测图源须为 http(s) 地址，或数据目录 frames/ 下的文件路径',
+  'validation.VIDEO_RULE_EMPTY': '规则须至少包含一个目标类别或厂商告警码',
+  'validation.VIDEO_RULE_COMPANION_ZONE': '“同时出现的目标”须配合区域类型使用',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -478,6 +490,18 @@ const en: Record<MessageKey, string> = {
   EVALUATION_ROW_UNKNOWN: '"{key}" is not a row of this evaluation',
   EVALUATION_PART_REQUIRED: 'The rate "{indicator}" needs part=numerator or part=denominator',
   EVALUATION_PART_NOT_ALLOWED: '"{indicator}" is not a rate: it has no numerator or denominator',
+  // video: video-AI intake, rules, cameras
+  VIDEO_PAYLOAD_INVALID: 'malformed video detection message ({detail})',
+  VIDEO_CAMERA_UNKNOWN: 'unknown camera: the detection was refused and recorded ({detail})',
+  VIDEO_SIGNATURE_INVALID: 'signature check failed: the detection was refused and recorded ({detail})',
+  VIDEO_WEBHOOK_DISABLED: 'the video detection webhook is off: set VIDEO_WEBHOOK_SECRET',
+  VIDEO_PUSH_TOKEN_UNKNOWN: 'unknown push token',
+  VIDEO_CAMERA_NOT_SET_UP: 'this camera is not set up for video AI yet (give it a source name first)',
+  VIDEO_SNAPSHOT_FAILED: 'could not take a frame ({detail})',
+  'validation.VIDEO_SOURCE_NAME_TAKEN': 'source name {name} is used by another camera',
+  'validation.VIDEO_DETECTOR_SOURCE': 'the detector source is an http(s) URL or a file path under the data directory\'s frames/',
+  'validation.VIDEO_RULE_EMPTY': 'a rule needs at least one object label or vendor alarm code',
+  'validation.VIDEO_RULE_COMPANION_ZONE': '"together with" labels need a zone type',
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };

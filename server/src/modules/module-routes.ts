@@ -13,6 +13,7 @@ import { supervisionRoutes } from './supervision/supervision.routes.ts';
 import { deviceRoutes } from './devices/devices.routes.ts';
 import { outreachRoutes } from './outreach/outreach.routes.ts';
 import { evaluationRoutes } from './evaluation/evaluation.routes.ts';
+import { videoRoutes } from './video/video.routes.ts';
 
 /** The API of every domain module, registered by the app in this order. */
 export const moduleRoutes: FastifyPluginAsync = async (app) => {
@@ -32,4 +33,5 @@ export const moduleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(deviceRoutes);
   await app.register(outreachRoutes);
   await app.register(evaluationRoutes);
+  await app.register(videoRoutes);
 };

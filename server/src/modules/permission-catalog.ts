@@ -10,6 +10,7 @@ import { supervisionPermissions } from './supervision/supervision.permissions.ts
 import { devicePermissions } from './devices/devices.permissions.ts';
 import { outreachPermissions } from './outreach/outreach.permissions.ts';
 import { evaluationPermissions } from './evaluation/evaluation.permissions.ts';
+import { videoPermissions } from './video/video.permissions.ts';
 
 /** Every permission code that exists, offered by the role editor. Each module lists its own. */
 export const permissionCatalog: readonly string[] = [
@@ -24,6 +25,7 @@ export const permissionCatalog: readonly string[] = [
   ...devicePermissions,
   ...outreachPermissions,
   ...evaluationPermissions,
+  ...videoPermissions,
 ];
 
 /** Named bundles of permission codes a machine token may be given by name (`--scope open311`). */

@@ -38,6 +38,7 @@ const en: typeof zhCN = {
     detail: {
       title: 'Device',
       back: 'Back to devices',
+      cameraView: 'View and AI detections',
       missingTitle: 'No such device',
       missingText: 'This device does not exist or is outside your scope.',
       info: 'Details',

@@ -36,6 +36,7 @@ export default {
     detail: {
       title: '设备详情',
       back: '返回设备列表',
+      cameraView: '画面与AI识别',
       missingTitle: '设备不存在',
       missingText: '该设备不存在，或不在您的管辖范围内。',
       info: '基本信息',

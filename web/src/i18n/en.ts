@@ -7,6 +7,7 @@ import supervisionMessages from './supervision.en';
 import deviceMessages from './devices.en';
 import outreachMessages from './outreach.en';
 import evaluationMessages from './evaluation.en';
+import videoMessages from './video.en';
 
 const en: Messages = {
   map: mapMessages,
@@ -17,6 +18,7 @@ const en: Messages = {
   ...deviceMessages,
   ...outreachMessages,
   ...evaluationMessages,
+  ...videoMessages,
   app: {
     name: 'Gongzhi',
     latinName: '共治',

@@ -7,6 +7,7 @@ import supervisionMessages from './supervision.zh-CN';
 import deviceMessages from './devices.zh-CN';
 import outreachMessages from './outreach.zh-CN';
 import evaluationMessages from './evaluation.zh-CN';
+import videoMessages from './video.zh-CN';
 
 export default {
   map: mapMessages,
@@ -17,6 +18,7 @@ export default {
   ...deviceMessages,
   ...outreachMessages,
   ...evaluationMessages,
+  ...videoMessages,
   app: {
     name: '共治',
     latinName: 'Gongzhi',

@@ -4,6 +4,7 @@ import { MapLocation } from '@element-plus/icons-vue';
 import { eventPages, eventRoutes, h5Routes } from './event-routes';
 import { devicePages, deviceRoutes } from './device-routes';
 import { outreachPages } from './outreach-routes';
+import { videoRoutes } from './video-routes';
 
 /** Pages inside the signed-in layout. The sidebar menu is built from these, in this order. */
 export const appPages: RouteRecordRaw[] = [
@@ -77,6 +78,7 @@ export const routes: RouteRecordRaw[] = [
       ...appPages.filter((page) => !fullScreen(page)),
       ...eventRoutes,
       ...deviceRoutes,
+      ...videoRoutes,
       { path: '403', name: 'forbidden', component: () => import('../views/ForbiddenView.vue'), meta: { titleKey: 'menu.forbidden', icon: Lock } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { titleKey: 'menu.notFound' } },
     ],

@@ -1,10 +1,13 @@
 import fp from 'fastify-plugin';
 import { DeviceIntake, defaultLimits } from './ingest.ts';
+import type { MqttTopicHandler } from './mqtt/mqtt-intake.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The telemetry intake: devices by token, rules, alarm state, batched writes. */
     deviceIntake: DeviceIntake;
+    /** Other modules' clients and topics on the MQTT intake's broker (video AI: Frigate). */
+    mqttHandlers: MqttTopicHandler[];
   }
 }
 
@@ -23,5 +26,6 @@ export const devicesPlugin = fp(async (app) => {
   });
   await intake.start();
   app.decorate('deviceIntake', intake);
+  app.decorate('mqttHandlers', []);
   app.addHook('onClose', () => intake.stop());
 });

@@ -157,6 +157,8 @@ export async function replaceZones(request: FastifyRequest, id: number, body: Zo
     );
     audit({ action: 'device:zone:update', entityType: 'device', entityId: id, divisionCode: device.division_code, before: { zones: before.map((z) => `${z.name}:${z.zone_type}`) }, after: { zones: body.zones.map((z) => `${z.name}:${z.zoneType}`) } });
   });
+  // Video analysis matches detections to the zones it keeps in memory.
+  await request.server.videoIntake.reloadCameras([id]);
   return deviceDetail(request, id);
 }
 

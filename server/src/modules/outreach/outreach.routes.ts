@@ -1,3 +1,4 @@
+import { videoComplianceSink } from './video-compliance.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { IdParams, PageQuery } from '../../http/pagination.ts';
@@ -33,6 +34,8 @@ import { receiptSecretFromEnv } from './providers/provider-config.ts';
 /** Outreach (视频AI + 114): reminders on events, the log, templates and settings, opt-outs, receipts. */
 export const outreachRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['outreach'];
+  // Detections decide reminders (视频AI + 114).
+  app.videoIntake.complianceSink = videoComplianceSink(app, app.videoIntake.complianceSink);
 
   app.get(
     '/api/outreach/events/:id',

@@ -3,7 +3,7 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { AppError } from '../../../http/errors.ts';
 import type { DeviceIntake } from '../ingest.ts';
 import { deviceTelemetryTopic, gatewayTelemetryTopic } from './topics.ts';
-import type { MqttIntake } from './mqtt-intake.ts';
+import type { MqttIntake, MqttTopicHandler } from './mqtt-intake.ts';
 
 /** MQTT 3.1.1 CONNACK codes (ThingsBoard: 4 for an empty username, 5 for an unknown token). */
 const badUsername = 4;
@@ -17,11 +17,19 @@ function refusal(returnCode: number, message: string): AuthenticateError {
  * The embedded broker (aedes over node:net): devices connect with their access token as username and
  * publish telemetry; nobody may subscribe (the `me` topics are shared by every device, so a subscriber
  * would read everyone's telemetry). Messages go straight to the intake and are not retained.
+ * Clients of other modules (`handlers`, e.g. Frigate) are recognised by their credentials first and
+ * may use only their own topics.
  */
-export async function startEmbeddedBroker(intake: DeviceIntake, options: { host: string; port: number }): Promise<MqttIntake> {
+export async function startEmbeddedBroker(intake: DeviceIntake, options: { host: string; port: number }, handlers: readonly MqttTopicHandler[] = []): Promise<MqttIntake> {
   const connected = new WeakMap<Client, { deviceId: number; tokenHash: string }>();
+  const handlerOf = new WeakMap<Client, MqttTopicHandler>();
   const broker = await Aedes.createBroker({
-    authenticate(client, username, _password, done) {
+    authenticate(client, username, password, done) {
+      const handler = handlers.find((h) => h.accepts(username, password));
+      if (handler) {
+        handlerOf.set(client, handler);
+        return done(null, true);
+      }
       if (!username) return done(refusal(badUsername, 'access token (MQTT username) required'), false);
       const device = intake.deviceByToken(username);
       if (!device?.tokenHash) return done(refusal(notAuthorized, 'unknown access token'), false);
@@ -29,6 +37,12 @@ export async function startEmbeddedBroker(intake: DeviceIntake, options: { host:
       done(null, true);
     },
     authorizePublish(client, packet, done) {
+      const handler = client ? handlerOf.get(client) : undefined;
+      if (handler) {
+        if (!handler.owns(packet.topic)) return done(new Error(`topic ${packet.topic} not allowed`));
+        handler.receive(packet.topic, packet.payload as Buffer);
+        return done(null);
+      }
       const who = client ? connected.get(client) : undefined;
       const device = who ? intake.deviceById(who.deviceId) : undefined;
       // A token rotated or withdrawn while connected ends the connection.
@@ -38,8 +52,9 @@ export async function startEmbeddedBroker(intake: DeviceIntake, options: { host:
       else if (packet.topic === gatewayTelemetryTopic) intake.receive(device, 'gateway', packet.payload as Buffer);
       done(null);
     },
-    authorizeSubscribe(_client, _subscription, done) {
-      done(null, null);
+    authorizeSubscribe(client, subscription, done) {
+      const handler = client ? handlerOf.get(client) : undefined;
+      done(null, handler?.owns(subscription.topic) ? subscription : null);
     },
   });
   const server = net.createServer(broker.handle);

@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../../../http/errors.ts';
 import type { DeviceIntake } from '../ingest.ts';
 import { externalSubscriptions, parseExternalTopic } from './topics.ts';
-import type { MqttIntake } from './mqtt-intake.ts';
+import type { MqttIntake, MqttTopicHandler } from './mqtt-intake.ts';
 
 const connectTimeoutMs = 5_000;
 
@@ -13,7 +13,7 @@ const connectTimeoutMs = 5_000;
  * the token-carrying topics (see topics.ts) and hands each message to the intake. It reconnects by
  * itself when the broker goes away; failing to reach it at start is a configuration error.
  */
-export async function connectExternalBroker(intake: DeviceIntake, url: string, log: FastifyBaseLogger): Promise<MqttIntake> {
+export async function connectExternalBroker(intake: DeviceIntake, url: string, log: FastifyBaseLogger, handlers: readonly MqttTopicHandler[] = []): Promise<MqttIntake> {
   const client = mqtt.connect(url, { clientId: `gongzhi-${crypto.randomBytes(4).toString('hex')}`, clean: true, reconnectPeriod: 2_000, connectTimeout: connectTimeoutMs });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -29,12 +29,14 @@ export async function connectExternalBroker(intake: DeviceIntake, url: string, l
         resolve();
       });
     });
-    await client.subscribeAsync(externalSubscriptions, { qos: 1 });
+    await client.subscribeAsync([...externalSubscriptions, ...handlers.flatMap((h) => h.subscriptions)], { qos: 1 });
   } catch (error) {
     await client.endAsync(true);
     throw error;
   }
   client.on('message', (topic, payload) => {
+    const handler = handlers.find((h) => h.owns(topic));
+    if (handler) return handler.receive(topic, payload);
     const target = parseExternalTopic(topic);
     const device = target ? intake.deviceByToken(target.token) : undefined;
     if (!target || !device) return intake.countUnknownToken();
