@@ -15,7 +15,7 @@ import { seededRandom } from './random.ts';
 export const demoCamera = {
   sourceName: 'gulin_xue_01',
   name: '薛家路口AI监控',
-  channelId: '33020310081320000801',
+  channelId: '33020310001320900801',
   address: '薛家路与古林大道路口（东南角）',
   zone: { name: '薛家路口禁停区', zoneType: 'no_parking' as const, polygon: [[640, 430], [1240, 430], [1270, 712], [560, 712]] as [number, number][] },
   frame: { width: 1280, height: 720 },
