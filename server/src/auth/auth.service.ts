@@ -128,7 +128,8 @@ export class AuthService {
       const actor = await this.loadActor(session.user_id, acceptLanguage);
       if (!actor) throw new AppError('NOT_AUTHENTICATED', 401);
       const lastSeen = Math.max(session.last_seen_at.getTime(), cached?.lastSeen ?? 0);
-      cached = { actor: { ...actor, csrfToken: session.csrf_token }, expiresAt: session.expires_at.getTime(), lastSeen, lastPersisted: lastSeen, loadedAt: now };
+      // Cached in the saved language: the Accept-Language of the request that happened to load it is not the user's.
+      cached = { actor: { ...actor, locale: actor.savedLocale, csrfToken: session.csrf_token }, expiresAt: session.expires_at.getTime(), lastSeen, lastPersisted: lastSeen, loadedAt: now };
       this.sessions.set(hash, cached);
     }
     if (now > cached.expiresAt || now - cached.lastSeen > idleMillis) {

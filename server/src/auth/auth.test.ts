@@ -88,6 +88,16 @@ describe('sign-in, sessions and CSRF', () => {
     expect(expired.json().code).toBe('SESSION_EXPIRED');
   });
 
+  it('answers in the saved language when a request names none, whichever request loaded the session', async () => {
+    const session = await t.login('village');
+    const problem = (headers: Record<string, string>) => t.as(session, { method: 'GET', url: '/api/events/999999', headers });
+    // The cache (re)loads on a request asking for English…
+    clock += 6_000;
+    expect((await problem({ 'accept-language': 'en' })).json().detail).toMatch(/[a-z]/);
+    // …yet the next request without a language gets the saved one (Chinese).
+    expect((await problem({})).json().detail).toBe('记录不存在或无权查看');
+  });
+
   it('requires a session, then the CSRF token on writes', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/system/users' })).json().code).toBe('NOT_AUTHENTICATED');
     const admin = await t.login('admin');
