@@ -23,8 +23,10 @@ export function videoComplianceSink(app: FastifyInstance, fallback: ComplianceSi
   };
   const settle = async (o: ComplianceObservation, stillThere: boolean) => {
     const reminder = await outreachRepo.awaitingReminder(app.db, o.eventId);
-    const graceOver = reminder?.recheck_due_at !== null && reminder !== undefined && reminder.recheck_due_at.getTime() <= o.at.getTime();
-    if (!reminder || (stillThere && !graceOver)) return stillThere ? fallback.objectStillThere(o) : fallback.objectGone(o);
+    if (!reminder) return stillThere ? fallback.objectStillThere(o) : fallback.objectGone(o);
+    // Still there within the grace period decides nothing yet.
+    const graceOver = reminder.recheck_due_at !== null && reminder.recheck_due_at <= o.at;
+    if (stillThere && !graceOver) return fallback.objectStillThere(o);
     const row = await eventsRepo.findById(app.db, o.eventId);
     await attempt('re-check', o.eventId, () => recheck(context(), row, { complied: !stillThere, source: 'detection' }));
   };
