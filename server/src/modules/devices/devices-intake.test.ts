@@ -23,8 +23,12 @@ describe('device telemetry intake', () => {
 
   it('opens an alarm on a breach, opens and auto-dispatches its event, extends it, and clears it past the hysteresis gap with a note', async () => {
     const gas = await newSensor(t, admin, { kind: 'combustible_gas' });
-    expect((await sendTelemetry(t, gas.token, { gas_lel: 5 })).statusCode).toBe(200);
-    const breach = await sendTelemetry(t, gas.token, { gas_lel: 30 });
+    // One second apart: readings of one device at the same instant are stored as one row.
+    const base = Date.now() - 60_000;
+    let second = 0;
+    const reading = (gasLel: number) => ({ ts: base + 1000 * second++, values: { gas_lel: gasLel } });
+    expect((await sendTelemetry(t, gas.token, reading(5))).statusCode).toBe(200);
+    const breach = await sendTelemetry(t, gas.token, reading(30));
     expect(breach.statusCode, breach.body).toBe(200);
     await settle();
     let [alarm] = await alarmsOf(t, gas.id);
@@ -35,12 +39,12 @@ describe('device telemetry intake', () => {
     expect(event.lng).not.toBeNull();
 
     // Worse, then inside the gap (22: no level, not yet clear), then clear (< 20).
-    await sendTelemetry(t, gas.token, { gas_lel: 55 });
-    await sendTelemetry(t, gas.token, { gas_lel: 22 });
+    await sendTelemetry(t, gas.token, reading(55));
+    await sendTelemetry(t, gas.token, reading(22));
     await settle();
     [alarm] = await alarmsOf(t, gas.id);
     expect(alarm).toMatchObject({ severity: 'critical', status: 'active', count: 2 });
-    await sendTelemetry(t, gas.token, { gas_lel: 10 });
+    await sendTelemetry(t, gas.token, reading(10));
     await settle();
     const alarms = await alarmsOf(t, gas.id);
     expect(alarms).toHaveLength(1);
@@ -53,7 +57,7 @@ describe('device telemetry intake', () => {
     expect(await telemetryCount(t, gas.id)).toBe(5);
 
     // After a clear, the next breach is a new alarm.
-    await sendTelemetry(t, gas.token, { gas_lel: 26 });
+    await sendTelemetry(t, gas.token, reading(26));
     await settle();
     expect((await alarmsOf(t, gas.id)).map((a) => a.status)).toEqual(['cleared', 'active']);
   });
