@@ -373,7 +373,9 @@ class Walker {
    */
   private step(action: EventAction, actor: Actor, when: number, extra: Partial<EffectContext> = {}, note = ''): boolean {
     if (when > this.world.now) return false;
-    const decision = decide(action, workflowFacts(this.row, when), { organizationIds: actor.organizationIds }, note || undefined);
+    // The walk reopens only where a dissatisfied callback would have (see run()).
+    const facts = { ...workflowFacts(this.row, when), dissatisfiedCallback: action === 'reopen' };
+    const decision = decide(action, facts, { organizationIds: actor.organizationIds }, note || undefined);
     if ('refused' in decision) {
       if (detours.includes(action)) return true;
       throw new Error(`demo walk: ${action} refused (${decision.refused}) in ${this.row.state}`);

@@ -48,6 +48,7 @@ const zhCN = {
   NO_PENDING_EXTENSION: '没有待审批的延期申请',
   APPEAL_NOT_ALLOWED: '只有处置超时的已结案件可以申诉，且只能申诉一次',
   NO_PENDING_APPEAL: '没有待审核的申诉',
+  REOPEN_NEEDS_CALLBACK: '已结案件只能在回访不满意时重新办理：请记录回访',
   // event configuration: 立结案标准 and holiday imports
   TABLE_IMPORT_INVALID: '导入文件有 {count} 处错误，未导入任何数据；请按所列行列修改后重新导入',
   TABLE_IMPORT_UNREADABLE: '无法读取文件，请上传 Excel（.xlsx）或 CSV 文件',
@@ -174,6 +175,8 @@ const zhCN = {
   'validation.OPEN311_OPTION_DUPLICATE': '可选值的 key“{key}”重复',
   'validation.OPEN311_REQUIRED_INFO': '仅作说明的属性（variable 为 false）不能设为必填',
   'validation.OPEN311_ORDER_TAKEN': '顺序号 {order} 已被本服务的属性 {code} 使用',
+  'validation.SUPERVISION_LIMIT_WHOLE_DAYS': '以工作日或自然日计的回复时限须为整数天',
+  'validation.SUPERVISION_LIMIT_TOO_LONG': '回复时限过长：按此单位最多 {max}',
   'entity.open311Attribute': '服务属性',
   // supervision (督办), callbacks (回访) and in-app notices
   SUPERVISION_EVENT_CLOSED: '事件 {code} 已办结或已撤销，不能再督办',
@@ -301,6 +304,7 @@ const en: Record<MessageKey, string> = {
   NO_PENDING_EXTENSION: 'There is no extension request to decide',
   APPEAL_NOT_ALLOWED: 'Only a closed case whose handling ran late may be appealed, once',
   NO_PENDING_APPEAL: 'There is no appeal to decide',
+  REOPEN_NEEDS_CALLBACK: 'A closed case is reopened only by a dissatisfied callback: record the callback',
   TABLE_IMPORT_INVALID: 'The file has {count} problems; nothing was imported. Fix the rows and columns listed and import again',
   TABLE_IMPORT_UNREADABLE: 'The file cannot be read; upload an Excel (.xlsx) or CSV file',
   OUTSIDE_ALL_GRIDS: 'The point ({lng}, {lat}) lies outside every grid',
@@ -422,6 +426,8 @@ const en: Record<MessageKey, string> = {
   'validation.OPEN311_OPTION_DUPLICATE': 'The value key "{key}" is repeated',
   'validation.OPEN311_REQUIRED_INFO': 'An information-only attribute (variable false) cannot be required',
   'validation.OPEN311_ORDER_TAKEN': 'Order {order} is taken by the attribute {code} of this service',
+  'validation.SUPERVISION_LIMIT_WHOLE_DAYS': 'a reply limit in working or calendar days must be whole days',
+  'validation.SUPERVISION_LIMIT_TOO_LONG': 'the reply limit is too long: at most {max} in this unit',
   'entity.open311Attribute': 'Service attribute',
   // supervision (督办), callbacks (回访) and in-app notices
   SUPERVISION_EVENT_CLOSED: 'Event {code} is closed or cancelled and can no longer be supervised',

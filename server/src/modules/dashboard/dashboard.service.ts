@@ -3,7 +3,7 @@ import { actorOf } from '../../auth/auth.plugin.ts';
 import { divisionInScope } from '../../auth/actor.ts';
 import { notFound } from '../../http/errors.ts';
 import { presentSummary } from '../events/events.present.ts';
-import { localDate, type WorkCalendar } from '../events/work-calendar.ts';
+import { localDate, type LightRule } from '../events/work-calendar.ts';
 import type { EventState } from '../events/event-workflow.ts';
 import type { DivisionLevel } from '../../db/schema.ts';
 import { dashboardRepo, type Area, type DashboardRow } from './dashboard.repo.ts';
@@ -58,8 +58,8 @@ export function heatCellSize(extent: [number, number, number, number] | undefine
   return side > 0 ? side / heatCellsAcross : 0.001;
 }
 
-function present(row: DashboardRow, calendar: WorkCalendar, now: number): DashboardEvent {
-  return { ...presentSummary(row, calendar, now), supervisionLevel: row.supervision_level };
+function present(row: DashboardRow, light: LightRule, now: number): DashboardEvent {
+  return { ...presentSummary(row, light, now), supervisionLevel: row.supervision_level };
 }
 
 /**
@@ -104,7 +104,7 @@ export async function dashboardSnapshot(request: FastifyRequest, code: string, q
   const childLength = codeLengths.find((n) => n > parent.length)!;
   const rankingArea: Area = { scope, divisionCode: parent };
 
-  const [steps, open, closedToday, supervised, overdueRows, supervisedRows, latestRows, categories, sources, extent, children, childOpen, childReported, calendar] = await Promise.all([
+  const [steps, open, closedToday, supervised, overdueRows, supervisedRows, latestRows, categories, sources, extent, children, childOpen, childReported, light] = await Promise.all([
     dashboardRepo.furthestSteps(
       db,
       area,
@@ -124,7 +124,7 @@ export async function dashboardSnapshot(request: FastifyRequest, code: string, q
     dashboardRepo.children(db, parent),
     dashboardRepo.openByArea(db, rankingArea, childLength, now),
     dashboardRepo.reportedByArea(db, rankingArea, childLength, from),
-    app.eventConfig.calendar(),
+    app.eventConfig.lightRule(),
   ]);
 
   const cell = heatCellSize(extent);
@@ -151,8 +151,8 @@ export async function dashboardSnapshot(request: FastifyRequest, code: string, q
     period: { days, from: from.toISOString() },
     funnel,
     counts: { open: openTotal, overdue: overdueTotal, supervised, reportedToday: funnel.reported, closedToday },
-    overdue: { total: overdueTotal, items: overdueRows.map((r) => present(r, calendar, nowMs)) },
-    supervised: { total: supervised, items: supervisedRows.map((r) => present(r, calendar, nowMs)) },
+    overdue: { total: overdueTotal, items: overdueRows.map((r) => present(r, light, nowMs)) },
+    supervised: { total: supervised, items: supervisedRows.map((r) => present(r, light, nowMs)) },
     categories: categories.map((c) => ({ code: c.code, name: c.name, nameEn: c.name_en, count: c.n })),
     sources: sources.map((s) => ({ source: s.source, count: s.n })),
     ranking: { level: levelOfLength[childLength] as 'town' | 'village' | 'grid', items: ranking },
@@ -161,7 +161,7 @@ export async function dashboardSnapshot(request: FastifyRequest, code: string, q
       points: cells.slice(0, heatCellCap).map((c) => ({ lng: (c.x + 0.5) * cell, lat: (c.y + 0.5) * cell, count: c.n })),
       capped: cells.length > heatCellCap,
     },
-    latest: latestRows.map((r) => present(r, calendar, nowMs)),
+    latest: latestRows.map((r) => present(r, light, nowMs)),
     indicators,
   };
 }
@@ -169,7 +169,7 @@ export async function dashboardSnapshot(request: FastifyRequest, code: string, q
 /** The newest events of the division, for the live feed after each report. */
 export async function dashboardFeed(request: FastifyRequest, code: string, query: FeedQuery) {
   const { scope } = await resolveDivision(request, code);
-  const [rows, calendar] = await Promise.all([dashboardRepo.latest(request.server.db, { scope, divisionCode: code }, query.limit ?? 20), request.server.eventConfig.calendar()]);
+  const [rows, light] = await Promise.all([dashboardRepo.latest(request.server.db, { scope, divisionCode: code }, query.limit ?? 20), request.server.eventConfig.lightRule()]);
   const now = Date.now();
-  return { items: rows.map((r) => present(r, calendar, now)) };
+  return { items: rows.map((r) => present(r, light, now)) };
 }

@@ -107,6 +107,8 @@ export function workflowFacts(row: EventRow, now: number): WorkflowFacts {
     handleOverdue: row.handle_deadline !== null && now > row.handle_deadline.getTime(),
     appealStatus: row.appeal_status,
     handleTimedOut: row.handle_timed_out,
+    // The row does not know its callbacks: the callback service sets this when it reopens.
+    dissatisfiedCallback: false,
   };
 }
 

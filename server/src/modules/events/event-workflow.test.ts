@@ -10,6 +10,7 @@ const facts = (state: EventState, extra: Partial<WorkflowFacts> = {}): WorkflowF
   handleOverdue: false,
   appealStatus: 'none',
   handleTimedOut: false,
+  dissatisfiedCallback: false,
   ...extra,
 });
 const unit = { organizationIds: [7] };
@@ -39,7 +40,7 @@ describe('event workflow', () => {
   it('allows exactly the transitions in the table and refuses every other one', () => {
     for (const state of eventStates) {
       for (const action of eventActions) {
-        const result = decide(action, facts(state, { extensionRequested: action.endsWith('_extension') && action !== 'request_extension', appealStatus: action === 'decide_appeal' ? 'pending' : 'none', handleTimedOut: true }), unit, 'a reason');
+        const result = decide(action, facts(state, { extensionRequested: action.endsWith('_extension') && action !== 'request_extension', appealStatus: action === 'decide_appeal' ? 'pending' : 'none', handleTimedOut: true, dissatisfiedCallback: true }), unit, 'a reason');
         const allowed = workflow[action].from.includes(state);
         expect({ state, action, allowed: 'to' in result }).toEqual({ state, action, allowed });
       }
@@ -61,7 +62,12 @@ describe('event workflow', () => {
 
   it('sends a failed check back to the same unit, and a dissatisfied callback back to dispatch', () => {
     expect(decide('check_fail', facts('checking'), unit, '未清理干净')).toEqual({ to: 'pending_sign' });
-    expect(decide('reopen', facts('closed'), unit, undefined)).toEqual({ to: 'pending_dispatch' });
+    expect(decide('reopen', facts('closed', { dissatisfiedCallback: true }), unit, undefined)).toEqual({ to: 'pending_dispatch' });
+  });
+
+  it('reopens a closed case only on a dissatisfied callback, never on its own', () => {
+    expect(decide('reopen', facts('closed'), unit, '领导要求重办')).toEqual({ refused: 'REOPEN_NEEDS_CALLBACK' });
+    expect(decide('reopen', facts('handling', { dissatisfiedCallback: true }), unit, undefined)).toEqual({ refused: 'ILLEGAL_TRANSITION' });
   });
 
   it('extends at most twice, never when overdue, and only on request', () => {

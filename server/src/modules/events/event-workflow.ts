@@ -12,7 +12,7 @@
  *   checking ─check_fail (返工)→ pending_sign (same unit, rework + 1)
  *   pending_sign | handling ─suspend→ suspended ─resume→ (the state it left)
  *   any open state ─cancel→ cancelled · ─force_close→ closed (special)
- *   closed ─reopen (dissatisfied callback)→ pending_dispatch
+ *   closed ─reopen (only on a dissatisfied callback of this closure)→ pending_dispatch
  *
  * The soft-notice path (outreach, 视频AI + 114), before a case is dispatched:
  *   reported | verifying | pending_register | pending_dispatch ─remind_party→ (same state)
@@ -141,7 +141,8 @@ export type WorkflowRefusal =
   | 'EXTENSION_NOT_ALLOWED'
   | 'NO_PENDING_EXTENSION'
   | 'APPEAL_NOT_ALLOWED'
-  | 'NO_PENDING_APPEAL';
+  | 'NO_PENDING_APPEAL'
+  | 'REOPEN_NEEDS_CALLBACK';
 
 export interface WorkflowFacts {
   state: EventState;
@@ -154,6 +155,13 @@ export interface WorkflowFacts {
   appealStatus: 'none' | 'pending' | 'approved' | 'rejected';
   /** Whether the handling phase ran late (only then may the unit appeal after closure). */
   handleTimedOut: boolean;
+  /**
+   * Whether the callback (回访) of the current closure was just recorded as dissatisfied. A closed case
+   * is reopened for that reason only (重办); a leader's decision closes cases (force_close) and a
+   * 超时申诉 changes the record, neither reopens. Only the callback service can know it, so the
+   * generic action route never reopens.
+   */
+  dissatisfiedCallback: boolean;
 }
 
 export interface ActorFacts {
@@ -180,6 +188,9 @@ export function decide(action: EventAction, facts: WorkflowFacts, actor: ActorFa
       break;
     case 'decide_appeal':
       if (facts.appealStatus !== 'pending') return { refused: 'NO_PENDING_APPEAL' };
+      break;
+    case 'reopen':
+      if (!facts.dissatisfiedCallback) return { refused: 'REOPEN_NEEDS_CALLBACK' };
       break;
   }
   if (rule.to === 'same') return { to: facts.state };

@@ -1,15 +1,15 @@
 import type { EventSource } from './events.tables.ts';
 import { phaseUnit, type EventRow } from './event-effects.ts';
 import { publicStage, type EventState } from './event-workflow.ts';
-import { trafficLight, usedFraction, type LimitUnit, type TrafficLight, type WorkCalendar } from './work-calendar.ts';
+import { trafficLight, usedFraction, type LightRule, type LimitUnit, type TrafficLight } from './work-calendar.ts';
 import type { EventSummary, EventView } from './events.schema.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The traffic light of the running phase; none while suspended, closed or without a deadline. */
-export function lightOf(row: { phase: string | null; phase_started_at: Date | null; phase_deadline: Date | null; handle_limit_unit: LimitUnit | null; urgency: EventRow['urgency'] }, calendar: WorkCalendar, now: number): TrafficLight | null {
+export function lightOf(row: { phase: string | null; phase_started_at: Date | null; phase_deadline: Date | null; handle_limit_unit: LimitUnit | null; urgency: EventRow['urgency'] }, rule: LightRule, now: number): TrafficLight | null {
   if (!row.phase || row.phase === 'suspended' || !row.phase_started_at || !row.phase_deadline) return null;
-  return trafficLight(usedFraction(calendar, phaseUnit(row), row.phase_started_at.getTime(), row.phase_deadline.getTime(), now));
+  return trafficLight(usedFraction(rule.calendar, phaseUnit(row), row.phase_started_at.getTime(), row.phase_deadline.getTime(), now), rule.yellowFrom);
 }
 
 export interface SummaryRow {
@@ -35,7 +35,7 @@ export interface SummaryRow {
   reported_at: Date;
 }
 
-export function presentSummary(row: SummaryRow, calendar: WorkCalendar, now: number): EventSummary {
+export function presentSummary(row: SummaryRow, light: LightRule, now: number): EventSummary {
   return {
     id: row.id,
     code: row.code,
@@ -51,7 +51,7 @@ export function presentSummary(row: SummaryRow, calendar: WorkCalendar, now: num
     state: row.state,
     phase: row.phase,
     phaseDeadline: iso(row.phase_deadline),
-    light: lightOf(row, calendar, now),
+    light: lightOf(row, light, now),
     handlingUnitId: row.handling_unit_id,
     handlingUnitName: row.handling_unit_name,
     reportedAt: row.reported_at.toISOString(),
@@ -64,10 +64,10 @@ export interface ViewNames {
   units: { id: number; name: string }[];
 }
 
-export function presentEvent(row: EventRow, names: ViewNames, calendar: WorkCalendar, now: number): EventView {
+export function presentEvent(row: EventRow, names: ViewNames, light: LightRule, now: number): EventView {
   const unitName = (id: number | null) => names.units.find((u) => u.id === id)?.name ?? null;
   return {
-    ...presentSummary({ ...row, category_name: names.categoryName, division_name: names.divisionName, handling_unit_name: unitName(row.handling_unit_id) }, calendar, now),
+    ...presentSummary({ ...row, category_name: names.categoryName, division_name: names.divisionName, handling_unit_name: unitName(row.handling_unit_id) }, light, now),
     description: row.description,
     sourceRef: row.source_ref,
     standardId: row.standard_id,

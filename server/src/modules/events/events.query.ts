@@ -24,7 +24,7 @@ export async function listEvents(request: FastifyRequest, query: ListQuery) {
   const now = Date.now();
   let states: readonly string[] | undefined = query.queue ? queues[query.queue] : undefined;
   if (query.state) states = states ? states.filter((s) => s === query.state) : [query.state];
-  const [page, calendar] = await Promise.all([
+  const [page, light] = await Promise.all([
     eventsRepo.list(
       app.db,
       actorOf(request).scope,
@@ -42,9 +42,9 @@ export async function listEvents(request: FastifyRequest, query: ListQuery) {
       },
       window,
     ),
-    app.eventConfig.calendar(),
+    app.eventConfig.lightRule(),
   ]);
-  return { items: page.items.map((row) => presentSummary(row, calendar, now)), total: page.total, capped: page.capped, page: window.page, pageSize: window.pageSize };
+  return { items: page.items.map((row) => presentSummary(row, light, now)), total: page.total, capped: page.capped, page: window.page, pageSize: window.pageSize };
 }
 
 export async function getEvent(request: FastifyRequest, id: number): Promise<EventDetail> {
@@ -54,8 +54,8 @@ export async function getEvent(request: FastifyRequest, id: number): Promise<Eve
 }
 
 export async function eventView(app: FastifyInstance, row: EventRow): Promise<EventView> {
-  const [names, calendar] = await Promise.all([eventsRepo.names(app.db, row), app.eventConfig.calendar()]);
-  return presentEvent(row, names, calendar, Date.now());
+  const [names, light] = await Promise.all([eventsRepo.names(app.db, row), app.eventConfig.lightRule()]);
+  return presentEvent(row, names, light, Date.now());
 }
 
 /** Possible duplicates: open events of the same category near it, reported within the configured window. */

@@ -95,10 +95,13 @@ describe('work calendar', () => {
   it('traffic light: green under 80 %, yellow to 100 %, red beyond — in working time', () => {
     const start = at('2026-09-25T16:30'); // Friday
     const deadline = deadlineFor(calendar, start, 2, 'work_hour'); // Monday 09:30
-    expect(trafficLight(usedFraction(calendar, 'work_hour', start, deadline, at('2026-09-27T12:00')))).toBe('green'); // Sunday: 1 of 2 h used
-    expect(trafficLight(usedFraction(calendar, 'work_hour', start, deadline, at('2026-09-28T09:10')))).toBe('yellow');
-    expect(trafficLight(usedFraction(calendar, 'work_hour', start, deadline, at('2026-09-28T09:31')))).toBe('red');
-    expect(trafficLight(usedFraction(calendar, 'urgent_hour', 0, 10, 7))).toBe('green');
-    expect(trafficLight(usedFraction(calendar, 'urgent_hour', 0, 10, 8))).toBe('yellow');
+    expect(trafficLight(usedFraction(calendar, 'work_hour', start, deadline, at('2026-09-27T12:00')), 0.8)).toBe('green'); // Sunday: 1 of 2 h used
+    expect(trafficLight(usedFraction(calendar, 'work_hour', start, deadline, at('2026-09-28T09:10')), 0.8)).toBe('yellow');
+    expect(trafficLight(usedFraction(calendar, 'work_hour', start, deadline, at('2026-09-28T09:31')), 0.8)).toBe('red');
+    expect(trafficLight(usedFraction(calendar, 'urgent_hour', 0, 10, 7), 0.8)).toBe('green');
+    expect(trafficLight(usedFraction(calendar, 'urgent_hour', 0, 10, 8), 0.8)).toBe('yellow');
+    // A town that reminds earlier: yellow from 60 %.
+    expect(trafficLight(usedFraction(calendar, 'urgent_hour', 0, 10, 7), 0.6)).toBe('yellow');
+    expect(trafficLight(usedFraction(calendar, 'urgent_hour', 0, 10, 5), 0.6)).toBe('green');
   });
 });

@@ -139,10 +139,20 @@ export function resumeDeadline(calendar: WorkCalendar, unit: LimitUnit, deadline
 
 export type TrafficLight = 'green' | 'yellow' | 'red';
 
-/** green below 80 % of the limit, yellow from 80 % to 100 %, red beyond (GB/T 30428 practice). */
-export function trafficLight(fraction: number): TrafficLight {
+/**
+ * green below `yellowFrom` of the limit, yellow from there to 100 %, red beyond. GB/T 30428 practice
+ * is 0.8; a town sets its own (the supervision rules), since the yellow light also sends the 催办.
+ */
+export function trafficLight(fraction: number, yellowFrom: number): TrafficLight {
   if (fraction > 1) return 'red';
-  return fraction >= 0.8 ? 'yellow' : 'green';
+  return fraction >= yellowFrom ? 'yellow' : 'green';
+}
+
+/** What a traffic light is computed on: the calendar the limit runs on and where yellow starts. */
+export interface LightRule {
+  calendar: WorkCalendar;
+  /** Fraction of the limit used (0–1) from which the light is yellow. */
+  yellowFrom: number;
 }
 
 export const standardPeriods: WorkPeriod[] = [

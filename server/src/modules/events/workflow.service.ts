@@ -22,6 +22,7 @@ const refusalStatus: Record<WorkflowRefusal, number> = {
   NO_PENDING_EXTENSION: 409,
   APPEAL_NOT_ALLOWED: 409,
   NO_PENDING_APPEAL: 409,
+  REOPEN_NEEDS_CALLBACK: 409,
 };
 
 function refusal(code: WorkflowRefusal, row: EventRow, action: EventAction): AppError {

@@ -65,7 +65,8 @@ describe('event workflow over HTTP', () => {
     expect(closed.event).toMatchObject({ state: 'closed', closeType: 'normal', phase: null });
     expect(closed.timeline.map((h: { action: string }) => h.action)).toEqual(['report', 'request_verify', 'verify', 'register', 'dispatch', 'sign', 'submit', 'request_check', 'check_pass', 'close']);
     expect(closed.photos.after.map((p: { id: number }) => p.id)).toEqual([photo.id]);
-    expect(closed.actions).toContain('reopen');
+    // Reopening is the callback's business: the closed case offers no reopen step.
+    expect(closed.actions).not.toContain('reopen');
     // The photo now follows the event: the handler still sees it, another village does not.
     expect((await t.as(dept, { method: 'GET', url: `/api/files/${photo.id}` })).statusCode).toBe(200);
     expect((await t.as(await t.login('v205'), { method: 'GET', url: `/api/files/${photo.id}` })).statusCode).toBe(404);
@@ -140,15 +141,33 @@ describe('event workflow over HTTP', () => {
     expect(outside.json().code).toBe('INVALID_REFERENCE');
   });
 
-  it('cancels with a reason, force-closes as special and reopens after a dissatisfied callback', async () => {
+  it('cancels with a reason, force-closes as special and reopens only after a dissatisfied callback', async () => {
     const a = await hotlineEvent();
     expect((await api.act(command, a.id, 'cancel', {})).json().code).toBe('REASON_REQUIRED');
     expect((await step(command, a.id, 'cancel', { reason: '重复上报' })).event.state).toBe('cancelled');
     const b = await dispatched();
     const forced = await step(leader, b, 'force_close', { reason: '领导决定' });
     expect(forced.event).toMatchObject({ state: 'closed', closeType: 'special' });
-    const reopened = await step(command, b, 'reopen', { note: '回访不满意' });
+
+    // The command center holds event:case:callback, yet the action route does not reopen: no callback, no 重办.
+    const audits = async () => Number((await t.app.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('action', '=', 'event:case:reopen').executeTakeFirstOrThrow()).n);
+    const auditsBefore = await audits();
+    const refused = await api.act(command, b, 'reopen', { note: '回访不满意', reason: '领导要求' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('REOPEN_NEEDS_CALLBACK');
+    // Leaders close cases by decision (force_close) but do not record callbacks; nor do units.
+    for (const session of [leader, dept]) expect((await api.act(session, b, 'reopen', { reason: '领导要求' })).statusCode).toBe(403);
+    const still = (await t.as(command, { method: 'GET', url: `/api/events/${b}` })).json();
+    expect(still.event).toMatchObject({ state: 'closed', closeType: 'special', reworkCount: 0 });
+    expect(still.actions).not.toContain('reopen');
+    expect(await audits()).toBe(auditsBefore);
+
+    // The allowed path: the callback recorded as dissatisfied reopens it, in the same step.
+    const callback = await t.as(command, { method: 'POST', url: `/api/supervision/events/${b}/callback`, payload: { satisfaction: 'dissatisfied', resolved: false, comment: '回访不满意' } });
+    expect(callback.statusCode, callback.body).toBe(201);
+    const reopened = (await t.as(command, { method: 'GET', url: `/api/events/${b}` })).json();
     expect(reopened.event).toMatchObject({ state: 'pending_dispatch', closeType: null, reworkCount: 1 });
+    expect(await audits()).toBe(auditsBefore + 1);
   });
 
   it('shows the queues and lists them with deadlines and lights', async () => {

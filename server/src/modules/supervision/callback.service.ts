@@ -75,7 +75,7 @@ async function recordCallback(request: FastifyRequest, eventId: number, input: C
     audit({ action: 'event:case:callback', entityType: 'event_callback', entityId: callback.id, divisionCode: event.division_code, after: { event_id: event.id, closed_at: callback.closed_at.toISOString(), ...details, valid: callback.valid, contacted: callback.contacted } });
     if (callback.satisfaction !== 'dissatisfied') return { event, notices: [] as WrittenNotice[] };
 
-    const decision = decide('reopen', workflowFacts(event, now), { organizationIds: [] }, undefined);
+    const decision = decide('reopen', { ...workflowFacts(event, now), dissatisfiedCallback: true }, { organizationIds: [] }, undefined);
     if ('refused' in decision) throw new AppError(decision.refused, 409, { state: event.state, action: 'reopen' });
     const effect = effectOf('reopen', event, decision.to, { now, calendar, limits });
     const reopened = await persistTransition(trx, audit, { row: event, action: 'reopen', to: decision.to, effect: { ...effect, details: { ...effect.details, callbackId: callback.id } }, actor, at, note: callback.comment });

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { writeAudit, type AuditEntry } from '../../audit/audit.ts';
 import { lightOf } from '../events/events.present.ts';
-import { deadlineFor, type LimitUnit, type TrafficLight, type WorkCalendar } from '../events/work-calendar.ts';
+import { deadlineFor, type LightRule, type TrafficLight } from '../events/work-calendar.ts';
+import type { ReplyLimit } from './supervision-rules.ts';
 import { supervisionRepo } from './supervision.repo.ts';
 import { actionOfLevel, recipientsOf, recordSupervisionStep, supervisedUnit, supervisionNotice } from './supervision-steps.ts';
 
@@ -23,8 +24,8 @@ export interface SupervisionSchedulerOptions {
 }
 
 /**
- * The automatic supervision ladder: 催办 (remind) when the running phase has used 80 % of its limit
- * (yellow light), 督办 (supervise, written reply required) once it is overdue (red). Each step is
+ * The automatic supervision ladder: 催办 (remind) when the running phase has used the share of its
+ * limit the supervision rules set (yellow light, 80 % by default), 督办 (supervise, written reply required) once it is overdue (red). Each step is
  * keyed by the phase and deadline it concerns (a unique index), so a second pass, a second node or a
  * restart never sends one twice; whatever fell due while the server was down is caught up on the
  * first pass (an event already overdue gets its 督办 only, not a belated 催办).
@@ -51,20 +52,20 @@ export function startSupervisionScheduler(app: FastifyInstance, options: Supervi
 
 interface Pass {
   now: number;
-  calendar: WorkCalendar;
-  replyLimit: { value: number; unit: LimitUnit };
+  light: LightRule;
+  replyLimit: ReplyLimit;
 }
 
 async function escalateDue(app: FastifyInstance, now: number): Promise<number> {
-  const [calendar, replyLimit] = await Promise.all([app.eventConfig.calendar(), replyLimitSetting(app)]);
-  const pass: Pass = { now, calendar, replyLimit };
+  const [light, rules] = await Promise.all([app.eventConfig.lightRule(), app.eventConfig.supervisionRules()]);
+  const pass: Pass = { now, light, replyLimit: rules.superviseReplyLimit };
   let sent = 0;
   // Overdue first: an event that is already red needs its 督办, not a 催办.
   for (const { id } of await supervisionRepo.overdueWithoutSupervision(app.db, new Date(now), batch)) {
     if (await escalate(app, id, 'supervise', pass)) sent++;
   }
   const candidates = await supervisionRepo.dueForReminderCandidates(app.db, new Date(now));
-  const yellow = candidates.filter((row) => lightOf(row, calendar, now) === 'yellow').slice(0, batch);
+  const yellow = candidates.filter((row) => lightOf(row, light, now) === 'yellow').slice(0, batch);
   for (const { id } of yellow) {
     if (await escalate(app, id, 'remind', pass)) sent++;
   }
@@ -79,9 +80,9 @@ async function escalate(app: FastifyInstance, eventId: number, level: 'remind' |
   const outcome = await app.db.transaction().execute(async (trx) => {
     // Locked and read again: a step that moved the event meanwhile wins, and one arriving now waits.
     const event = await supervisionRepo.lockEvent(trx, eventId);
-    if (!event || lightOf(event, pass.calendar, pass.now) !== lightFor[level]) return null;
+    if (!event || lightOf(event, pass.light, pass.now) !== lightFor[level]) return null;
     const organizationId = await supervisedUnit(trx, event);
-    const replyDeadline = level === 'supervise' ? new Date(deadlineFor(pass.calendar, pass.now, pass.replyLimit.value, pass.replyLimit.unit)) : null;
+    const replyDeadline = level === 'supervise' ? new Date(deadlineFor(pass.light.calendar, pass.now, pass.replyLimit.value, pass.replyLimit.unit)) : null;
     const supervision = await supervisionRepo.insertOnce(trx, {
       event_id: event.id,
       level,
@@ -105,10 +106,4 @@ async function escalate(app: FastifyInstance, eventId: number, level: 'remind' |
   app.notices.deliver(outcome.notices);
   app.realtime.publish({ type: 'event.changed', divisionCode: outcome.event.division_code, data: { id: eventId, code: outcome.event.code, action: actionOfLevel[level], state: outcome.event.state } });
   return true;
-}
-
-/** How long a unit has for its written reply to an automatic 督办 (setting `supervision_reply_limit`). */
-async function replyLimitSetting(app: FastifyInstance): Promise<{ value: number; unit: LimitUnit }> {
-  const row = await app.db.selectFrom('setting').select('value').where('key', '=', 'supervision_reply_limit').executeTakeFirstOrThrow();
-  return row.value as { value: number; unit: LimitUnit };
 }

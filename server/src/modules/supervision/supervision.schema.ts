@@ -115,6 +115,8 @@ export const EventSupervision = Type.Object({
   items: Type.Array(SupervisionView),
   /** I may list this event (挂牌督办). */
   canList: Type.Boolean(),
+  /** When I may list it: the reply deadline first offered (the supervision rules' 挂牌督办 reply limit from now). */
+  listReplyDeadline: Type.Union([Type.String(), Type.Null()]),
   callbacks: Type.Array(CallbackView),
   /** I may record the callback of the current closure. */
   canCallback: Type.Boolean(),

@@ -10,7 +10,7 @@ import { eventsRepo } from '../events/events.repo.ts';
 import { lightOf } from '../events/events.present.ts';
 import { terminalStates, type EventState } from '../events/event-workflow.ts';
 import type { EventRow } from '../events/event-effects.ts';
-import type { LimitUnit } from '../events/work-calendar.ts';
+import { deadlineFor, type LimitUnit } from '../events/work-calendar.ts';
 import { supervisionRepo, type SupervisionRow } from './supervision.repo.ts';
 import { recipientsOf, recordSupervisionStep, supervisedUnit, supervisionNotice, type SupervisionAction } from './supervision-steps.ts';
 import { callbackPanel } from './callback.service.ts';
@@ -61,9 +61,9 @@ export async function listSupervisions(request: FastifyRequest, query: Supervisi
   const actor = actorOf(request);
   const window = pageWindow(query);
   const now = Date.now();
-  const [page, calendar] = await Promise.all([
+  const [page, light] = await Promise.all([
     supervisionRepo.page(app.db, actor.scope, { level: query.level, status: query.status, divisionCode: query.divisionCode, replyOverdueAt: query.overdueReply ? new Date(now) : undefined }, window),
-    app.eventConfig.calendar(),
+    app.eventConfig.lightRule(),
   ]);
   return {
     items: page.items.map((s) => ({
@@ -77,7 +77,7 @@ export async function listSupervisions(request: FastifyRequest, query: Supervisi
         divisionName: s.event_division_name,
         phase: s.event_phase,
         phaseDeadline: iso(s.event_phase_deadline),
-        light: lightOf({ phase: s.event_phase, phase_started_at: s.event_phase_started_at, phase_deadline: s.event_phase_deadline, handle_limit_unit: s.event_handle_limit_unit as LimitUnit | null, urgency: s.event_urgency }, calendar, now),
+        light: lightOf({ phase: s.event_phase, phase_started_at: s.event_phase_started_at, phase_deadline: s.event_phase_deadline, handle_limit_unit: s.event_handle_limit_unit as LimitUnit | null, urgency: s.event_urgency }, light, now),
       },
     })),
     total: page.total,
@@ -99,11 +99,14 @@ async function supervisionPanel(request: FastifyRequest, event: EventRow) {
   const app = request.server;
   const actor = actorOf(request);
   const now = Date.now();
-  const [rows, callbacks] = await Promise.all([supervisionRepo.forEvent(app.db, event.id), callbackPanel(request, event)]);
+  const [rows, callbacks, rules, calendar] = await Promise.all([supervisionRepo.forEvent(app.db, event.id), callbackPanel(request, event), app.eventConfig.supervisionRules(), app.eventConfig.calendar()]);
   const listedOpen = rows.some((s) => s.level === 'listed' && s.status !== 'closed');
+  const canList = !isOver(event) && !listedOpen && grants(actor.permissions, 'event:supervision:list');
+  const { value, unit } = rules.listedReplyLimit;
   return {
     items: rows.map((s) => present(s, actor, now)),
-    canList: !isOver(event) && !listedOpen && grants(actor.permissions, 'event:supervision:list'),
+    canList,
+    listReplyDeadline: canList ? new Date(deadlineFor(calendar, now, value, unit)).toISOString() : null,
     ...callbacks,
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { StringEnum } from '../../../http/pagination.ts';
+import { limitUnits } from '../work-calendar.ts';
 import { clockPattern } from './calendar-rules.ts';
 import { deleteDay, getSettings, importYear, listDays, putDay, updateSettings } from './calendar.service.ts';
 
@@ -10,9 +11,19 @@ const WorkPeriods = Type.Array(Type.Object({ start: Clock, end: Clock }, { addit
 const PhaseLimits = Type.Object({ acceptMinutes: Minutes, dispatchMinutes: Minutes, verifyMinutes: Minutes, checkMinutes: Minutes }, { additionalProperties: false });
 const UrgentPhaseLimits = Type.Object({ urgent: PhaseLimits, critical: PhaseLimits }, { additionalProperties: false });
 const DuplicateWindow = Type.Object({ meters: Type.Integer({ minimum: 1, maximum: 5000 }), hours: Type.Integer({ minimum: 1, maximum: 720 }) }, { additionalProperties: false });
-const SettingsView = Type.Object({ workPeriods: WorkPeriods, phaseLimits: PhaseLimits, urgentPhaseLimits: UrgentPhaseLimits, duplicateWindow: DuplicateWindow });
+const ReplyLimit = Type.Object({ value: Type.Number({ minimum: 0.5, maximum: 720 }), unit: StringEnum(limitUnits) }, { additionalProperties: false });
+const SupervisionRules = Type.Object(
+  {
+    remindAtPercent: Type.Integer({ minimum: 50, maximum: 95, description: 'Percent of a phase limit used from which the light is yellow and the automatic 催办 goes out' }),
+    // Time for the written reply to an automatic 督办, and the reply time first offered for a 挂牌督办.
+    superviseReplyLimit: ReplyLimit,
+    listedReplyLimit: ReplyLimit,
+  },
+  { additionalProperties: false },
+);
+const SettingsView = Type.Object({ workPeriods: WorkPeriods, phaseLimits: PhaseLimits, urgentPhaseLimits: UrgentPhaseLimits, duplicateWindow: DuplicateWindow, supervision: SupervisionRules });
 const UpdateSettingsBody = Type.Object(
-  { workPeriods: Type.Optional(WorkPeriods), phaseLimits: Type.Optional(PhaseLimits), urgentPhaseLimits: Type.Optional(UrgentPhaseLimits), duplicateWindow: Type.Optional(DuplicateWindow) },
+  { workPeriods: Type.Optional(WorkPeriods), phaseLimits: Type.Optional(PhaseLimits), urgentPhaseLimits: Type.Optional(UrgentPhaseLimits), duplicateWindow: Type.Optional(DuplicateWindow), supervision: Type.Optional(SupervisionRules) },
   { additionalProperties: false, minProperties: 1 },
 );
 const DayKind = StringEnum(['holiday', 'workday']);
@@ -24,7 +35,7 @@ const DateParams = Type.Object({ date: Type.String({ format: 'date' }) });
 /** Working periods, phase limits and the holiday / 调休 calendar the deadlines are computed on. */
 export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['event config: calendar'];
-  app.get('/api/event-config/settings', { config: { permission: 'event:calendar:read' }, schema: { tags, summary: 'Working periods, phase limits (normal on working time; urgent and critical around the clock), duplicate window', response: { 200: SettingsView } } }, (request) =>
+  app.get('/api/event-config/settings', { config: { permission: 'event:calendar:read' }, schema: { tags, summary: 'Working periods, phase limits (normal on working time; urgent and critical around the clock), duplicate window, supervision rules', response: { 200: SettingsView } } }, (request) =>
     getSettings(request),
   );
   app.patch('/api/event-config/settings', { config: { permission: 'event:calendar:update' }, schema: { tags, summary: 'Change settings (each given one is replaced whole)', body: UpdateSettingsBody, response: { 200: SettingsView } } }, (request) =>

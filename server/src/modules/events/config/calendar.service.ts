@@ -8,12 +8,14 @@ import { configRepo } from './config.repo.ts';
 import { checkCountyLevel } from './county-level.ts';
 import { settingKeys, type DuplicateWindow, type PhaseLimits, type UrgentPhaseLimits } from './event-config.ts';
 import { readTable, uploadedBytes } from './table-file.ts';
+import { supervisionRulesErrors, type SupervisionRules } from '../../supervision/supervision-rules.ts';
 
 export interface Settings {
   workPeriods: PeriodText[];
   phaseLimits: PhaseLimits;
   urgentPhaseLimits: UrgentPhaseLimits;
   duplicateWindow: DuplicateWindow;
+  supervision: SupervisionRules;
 }
 
 async function readSettings(db: Kysely<DB> | Transaction<DB>): Promise<Settings> {
@@ -23,6 +25,7 @@ async function readSettings(db: Kysely<DB> | Transaction<DB>): Promise<Settings>
     phaseLimits: values.get(settingKeys.phaseLimits) as PhaseLimits,
     urgentPhaseLimits: values.get(settingKeys.urgentPhaseLimits) as UrgentPhaseLimits,
     duplicateWindow: values.get(settingKeys.duplicateWindow) as DuplicateWindow,
+    supervision: values.get(settingKeys.supervision) as SupervisionRules,
   };
 }
 
@@ -31,13 +34,11 @@ export const getSettings = (request: FastifyRequest) => readSettings(request.ser
 /** Each given setting replaces the stored one whole; each change is audited under its key. */
 export async function updateSettings(request: FastifyRequest, body: Partial<Settings>): Promise<Settings> {
   checkCountyLevel(request, 'event:calendar:update');
-  if (body.workPeriods) {
-    const errors = checkWorkPeriods(body.workPeriods);
-    if (errors.length > 0) throw new AppError('VALIDATION_FAILED', 400, {}, errors);
-  }
+  const errors = [...(body.workPeriods ? checkWorkPeriods(body.workPeriods) : []), ...(body.supervision ? supervisionRulesErrors(body.supervision, '/supervision') : [])];
+  if (errors.length > 0) throw new AppError('VALIDATION_FAILED', 400, {}, errors);
   await runCommand(request, async (trx, audit) => {
     const before = await readSettings(trx);
-    for (const name of ['workPeriods', 'phaseLimits', 'urgentPhaseLimits', 'duplicateWindow'] as const) {
+    for (const name of ['workPeriods', 'phaseLimits', 'urgentPhaseLimits', 'duplicateWindow', 'supervision'] as const) {
       const value = body[name];
       if (value === undefined) continue;
       await configRepo.putSetting(trx, settingKeys[name], value);

@@ -30,6 +30,7 @@ describe('work calendar settings and holidays', () => {
         critical: { acceptMinutes: 2, dispatchMinutes: 2, verifyMinutes: 10, checkMinutes: 10 },
       },
       duplicateWindow: { meters: 50, hours: 24 },
+      supervision: { remindAtPercent: 80, superviseReplyLimit: { value: 1, unit: 'work_day' }, listedReplyLimit: { value: 3, unit: 'work_day' } },
     });
     const days = (await t.as(admin, { method: 'GET', url: '/api/event-config/calendar/days?year=2026' })).json().items;
     expect(days).toHaveLength(39);

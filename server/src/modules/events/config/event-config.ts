@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/schema.ts';
 import type { ClusterBus } from '../../../db/cluster-bus.ts';
-import type { LimitUnit, WorkCalendar } from '../work-calendar.ts';
+import type { LightRule, LimitUnit, WorkCalendar } from '../work-calendar.ts';
+import type { SupervisionRules } from '../../supervision/supervision-rules.ts';
 import type { Urgency } from '../events.tables.ts';
 import { toWorkPeriods, type PeriodText } from './calendar-rules.ts';
 import { configRepo } from './config.repo.ts';
@@ -56,13 +57,20 @@ export interface CategoryFacts {
   autoDispatch: boolean;
 }
 
-/** Setting keys (rows of `setting`, seeded by migration 0005). */
-export const settingKeys = { workPeriods: 'work_periods', phaseLimits: 'phase_limits', urgentPhaseLimits: 'urgent_phase_limits', duplicateWindow: 'duplicate_window' } as const;
+/** Setting keys (rows of `setting`, seeded by migrations 0005, 0015 and 0021). */
+export const settingKeys = {
+  workPeriods: 'work_periods',
+  phaseLimits: 'phase_limits',
+  urgentPhaseLimits: 'urgent_phase_limits',
+  duplicateWindow: 'duplicate_window',
+  supervision: 'supervision_rules',
+} as const;
 
 interface Snapshot {
   calendar: WorkCalendar;
   phaseLimits: PhaseLimitsByUrgency;
   duplicateWindow: DuplicateWindow;
+  supervision: SupervisionRules;
   /** Standards per category in display order; inactive ones stay for events registered under them. */
   standards: Map<string, (StandardChoice & { active: boolean })[]>;
   categories: Map<string, CategoryFacts>;
@@ -93,6 +101,7 @@ async function loadSnapshot(db: Kysely<DB>): Promise<Snapshot> {
     },
     phaseLimits: { normal: settings.get(settingKeys.phaseLimits) as PhaseLimits, ...(settings.get(settingKeys.urgentPhaseLimits) as UrgentPhaseLimits) },
     duplicateWindow: settings.get(settingKeys.duplicateWindow) as DuplicateWindow,
+    supervision: settings.get(settingKeys.supervision) as SupervisionRules,
     standards,
     categories: new Map(
       categoryRows.map((c) => [c.code, { code: c.code, minorName: c.minor_name, nameEn: c.name_en, active: c.active, publicReportable: c.public_reportable, autoDispatch: c.auto_dispatch }]),
@@ -103,7 +112,7 @@ async function loadSnapshot(db: Kysely<DB>): Promise<Snapshot> {
 
 /**
  * The event-center configuration other modules read on every event: calendar, phase limits, duplicate
- * window, categories, 立案条件 and routing. Loaded once and kept in memory; the configuration routes call
+ * window, supervision rules, categories, 立案条件 and routing. Loaded once and kept in memory; the configuration routes call
  * `invalidate()` after each committed change, which also tells the other API nodes (cluster bus).
  */
 export class EventConfig {
@@ -144,6 +153,16 @@ export class EventConfig {
 
   async duplicateWindow(): Promise<DuplicateWindow> {
     return (await this.load()).duplicateWindow;
+  }
+
+  async supervisionRules(): Promise<SupervisionRules> {
+    return (await this.load()).supervision;
+  }
+
+  /** The calendar and the yellow threshold the traffic lights are computed on. */
+  async lightRule(): Promise<LightRule> {
+    const { calendar, supervision } = await this.load();
+    return { calendar, yellowFrom: supervision.remindAtPercent / 100 };
   }
 
   /** A category by code (active or not); undefined when no such code exists. */
