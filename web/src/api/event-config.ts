@@ -81,11 +81,24 @@ export interface PhaseLimits {
   checkMinutes: number;
 }
 
+export interface ReplyLimit {
+  value: number;
+  unit: LimitUnit;
+}
+
+/** Where the yellow light (and the automatic 催办) starts, and the reply limits of 督办 and 挂牌督办. */
+export interface SupervisionRules {
+  remindAtPercent: number;
+  superviseReplyLimit: ReplyLimit;
+  listedReplyLimit: ReplyLimit;
+}
+
 export interface Settings {
   workPeriods: { start: string; end: string }[];
   phaseLimits: PhaseLimits;
   urgentPhaseLimits: { urgent: PhaseLimits; critical: PhaseLimits };
   duplicateWindow: { meters: number; hours: number };
+  supervision: SupervisionRules;
 }
 
 export type DayKind = 'holiday' | 'workday';

@@ -54,6 +54,8 @@ export interface Callback {
 export interface EventSupervision {
   items: Supervision[];
   canList: boolean;
+  /** The reply deadline first offered for a 挂牌督办 (the supervision rules), when I may list. */
+  listReplyDeadline: string | null;
   callbacks: Callback[];
   canCallback: boolean;
 }

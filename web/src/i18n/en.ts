@@ -8,6 +8,7 @@ import deviceMessages from './devices.en';
 import outreachMessages from './outreach.en';
 import evaluationMessages from './evaluation.en';
 import videoMessages from './video.en';
+import open311Messages from './open311.en';
 
 const en: Messages = {
   map: mapMessages,
@@ -19,6 +20,7 @@ const en: Messages = {
   ...outreachMessages,
   ...evaluationMessages,
   ...videoMessages,
+  ...open311Messages,
   app: {
     name: 'Gongzhi',
     latinName: '共治',

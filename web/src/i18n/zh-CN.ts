@@ -8,6 +8,7 @@ import deviceMessages from './devices.zh-CN';
 import outreachMessages from './outreach.zh-CN';
 import evaluationMessages from './evaluation.zh-CN';
 import videoMessages from './video.zh-CN';
+import open311Messages from './open311.zh-CN';
 
 export default {
   map: mapMessages,
@@ -19,6 +20,7 @@ export default {
   ...outreachMessages,
   ...evaluationMessages,
   ...videoMessages,
+  ...open311Messages,
   app: {
     name: '共治',
     latinName: 'Gongzhi',

@@ -1,5 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router';
-import { Calendar, DataAnalysis, DataBoard, Flag, Guide, List, Tickets } from '@element-plus/icons-vue';
+import { Calendar, Connection, DataAnalysis, DataBoard, Flag, Guide, List, Tickets } from '@element-plus/icons-vue';
 
 /**
  * The event center's routes, kept together so routes.ts only spreads them in. `eventPages` are menu
@@ -49,6 +49,12 @@ export const eventPages: RouteRecordRaw[] = [
     name: 'event-config-routing',
     component: () => import('../views/events/config/RoutingRulesView.vue'),
     meta: { titleKey: 'events.menu.routing', permission: 'event:routing:read', icon: Guide, group: 'eventConfig' },
+  },
+  {
+    path: 'event-config/open311',
+    name: 'event-config-open311',
+    component: () => import('../views/open311/Open311View.vue'),
+    meta: { titleKey: 'open311.menu', permission: 'open311:config:read', icon: Connection, group: 'eventConfig' },
   },
 ];
 
