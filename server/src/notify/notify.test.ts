@@ -29,10 +29,10 @@ describe('in-app notices', () => {
     const list = await mine(dept);
     expect(list.unread).toBe(1);
     expect(list.items).toEqual([
-      { id: notice!.id, kind: 'supervision.remind', params, text: `催办：事件 ${params.code}「路灯不亮」已用去本环节时限的 80%，请于 2026-01-02 17:30 前办理`, entityType: 'event', entityId: '1', createdAt: expect.any(String), readAt: null },
+      { id: notice!.id, kind: 'supervision.remind', params, text: `催办：事件 ${params.code}「路灯不亮」本环节时限将到（黄灯），请于 2026-01-02 17:30 前办理`, entityType: 'event', entityId: '1', createdAt: expect.any(String), readAt: null },
     ]);
     expect((await t.as(dept, { method: 'GET', url: '/api/notices', headers: { 'accept-language': 'en' } })).json().items[0].text).toBe(
-      `Reminder: event ${params.code} "路灯不亮" has used 80% of its time limit for this step; please act by 2026-01-02 17:30`,
+      `Reminder: event ${params.code} "路灯不亮" is near the time limit of this step (yellow light); please act by 2026-01-02 17:30`,
     );
     expect((await mine(command)).items.map((n: { id: number }) => n.id)).not.toContain(notice!.id);
 

@@ -15,6 +15,7 @@ export default {
     noAttributes: 'This service has no attributes: partners send a description and a location only',
     newAttribute: 'New attribute',
     editAttribute: 'Edit attribute {code}',
+    delete: 'Delete',
     deleteAttribute: 'Delete attribute',
     deleteConfirm: 'Delete attribute {code} ({description})? Answers already received stay with their events; new reports are no longer asked.',
     deleted: 'Deleted',

@@ -15,6 +15,7 @@ export default {
     noAttributes: '此服务没有附加属性：合作方只需填写描述和位置',
     newAttribute: '新增属性',
     editAttribute: '编辑属性 {code}',
+    delete: '删除',
     deleteAttribute: '删除属性',
     deleteConfirm: '删除属性 {code}（{description}）？已收到的回答仍保留在事件中，之后的上报不再询问。',
     deleted: '已删除',
