@@ -42,21 +42,46 @@ export interface DeviceFilters {
   alarmed: boolean;
 }
 
-export interface DeviceRule {
-  id: number;
+/** A rule of the device's kind with the device's own thresholds applied. */
+export interface DeviceRule extends Omit<AlarmRule, 'sensorKind' | 'active' | 'sourceNote' | 'updatedAt'> {
+  overridden: boolean;
+  enabled: boolean;
+}
+
+/** A device's own thresholds for one alarm type of its kind; what is left out comes from the kind's rule. */
+export interface RuleOverride {
+  levels?: Level[];
+  clear?: Condition | null;
+  enabled?: boolean;
+}
+
+export type RuleMode = 'simple' | 'duration' | 'repeating';
+
+/** An alarm rule of a sensor kind, as `/api/alarm-rules` takes it (the import format). */
+export interface AlarmRuleInput {
+  sensorKind: string;
   alarmType: string;
   nameZh: string;
   nameEn: string;
   key: string;
   levels: Level[];
-  mode: 'simple' | 'duration' | 'repeating';
-  durationSeconds: number | null;
-  repeatCount: number | null;
+  mode: RuleMode;
+  durationSeconds?: number | null;
+  repeatCount?: number | null;
   clear: Condition | null;
   eventCategory: string | null;
   eventMinSeverity: Severity | null;
-  overridden: boolean;
-  enabled: boolean;
+  active?: boolean;
+  sourceNote?: string;
+}
+
+export interface AlarmRule extends AlarmRuleInput {
+  id: number;
+  durationSeconds: number | null;
+  repeatCount: number | null;
+  active: boolean;
+  sourceNote: string;
+  updatedAt: string;
 }
 
 export interface Zone {
@@ -80,6 +105,8 @@ export interface DeviceDetail {
     lastErrorAt: string | null;
     latest: { ts: string; values: Record<string, number> } | null;
     rules: DeviceRule[];
+    /** This device's own thresholds by alarm type (the rules above already have them applied). */
+    alarmOverrides: Record<string, RuleOverride>;
     zones: Zone[];
     activeAlarms: number;
   };
@@ -133,6 +160,16 @@ export const devicesApi = {
   telemetry: (id: number, from: string, to: string) => http.get<TelemetrySeries>(`/api/devices/${id}/telemetry`, { from, to }),
   alarms: (id: number, query: { page: number; pageSize: number }) => http.get<Page<Alarm>>(`/api/devices/${id}/alarms`, query),
   issueToken: (id: number) => http.post<{ token: string; issuedAt: string }>(`/api/devices/${id}/token`),
+  saveOverrides: (id: number, alarmOverrides: Record<string, RuleOverride>) => http.patch<DeviceDetail>(`/api/devices/${id}/settings`, { alarmOverrides }),
+};
+
+export const alarmRulesApi = {
+  list: (sensorKind?: string) => http.get<{ items: AlarmRule[] }>('/api/alarm-rules', { sensorKind: sensorKind || undefined }),
+  defaults: () => http.get<{ rules: AlarmRuleInput[] }>('/api/alarm-rules/defaults'),
+  create: (rule: AlarmRuleInput) => http.post<AlarmRule>('/api/alarm-rules', rule),
+  update: (id: number, rule: AlarmRuleInput) => http.put<AlarmRule>(`/api/alarm-rules/${id}`, rule),
+  /** Adds or replaces rules by (sensor kind, alarm type), all or nothing. */
+  import: (rules: AlarmRuleInput[]) => http.post<{ created: number; updated: number }>('/api/alarm-rules/import', { rules }),
 };
 
 export const alarmsApi = {

@@ -21,6 +21,9 @@ export interface CameraSettings {
   detectorEnabled: boolean;
   detectorIntervalSeconds: number;
   detectorSource: string | null;
+  /** Behind an NVR: the camera whose push URL the NVR uses (null: its own), and its channel there. */
+  pushVia: number | null;
+  nvrChannel: number | null;
 }
 
 export interface CameraVideo {
@@ -29,7 +32,7 @@ export interface CameraVideo {
   address: string | null;
   aiEnabled: boolean;
   snapshotUrl: string | null;
-  settings: (CameraSettings & { pushTokenIssuedAt: string | null }) | null;
+  settings: (CameraSettings & { pushViaName: string | null; pushTokenIssuedAt: string | null }) | null;
   snapshot: { fileId: number; at: string; width: number | null; height: number | null } | null;
   snapshotError: string | null;
   snapshotErrorAt: string | null;
@@ -70,6 +73,36 @@ export interface PushToken {
   hikvisionPath: string;
   dahuaPath: string;
 }
+
+/** Which detections become which events (server/src/modules/video/video-rules.ts), tried by priority. */
+export interface VideoRuleBody {
+  name: string;
+  labels: string[];
+  vendorCodes: string[];
+  zoneType: ZoneType | null;
+  withLabels: string[];
+  minDwellSeconds: number;
+  requireStationary: boolean;
+  minScore: number;
+  categoryCode: string;
+  priority: number;
+  active: boolean;
+}
+
+export interface VideoRule extends VideoRuleBody {
+  id: number;
+  categoryName: string | null;
+  /** The category has a polite reminder first (the event waits for the party to comply). */
+  reminderFirst: boolean;
+  graceMinutes: number | null;
+  updatedAt: string;
+}
+
+export const videoRulesApi = {
+  list: () => http.get<{ items: VideoRule[] }>('/api/video/rules'),
+  create: (body: VideoRuleBody) => http.post<VideoRule>('/api/video/rules', body),
+  update: (id: number, body: VideoRuleBody) => http.put<VideoRule>(`/api/video/rules/${id}`, body),
+};
 
 export const videoApi = {
   camera: (id: number) => http.get<CameraVideo>(`/api/video/cameras/${id}`),

@@ -4,7 +4,7 @@ import { MapLocation } from '@element-plus/icons-vue';
 import { eventPages, eventRoutes, h5Routes } from './event-routes';
 import { devicePages, deviceRoutes } from './device-routes';
 import { outreachPages } from './outreach-routes';
-import { videoRoutes } from './video-routes';
+import { videoPages, videoRoutes } from './video-routes';
 
 /** Pages inside the signed-in layout. The sidebar menu is built from these, in this order. */
 export const appPages: RouteRecordRaw[] = [
@@ -12,6 +12,7 @@ export const appPages: RouteRecordRaw[] = [
   { path: 'map', name: 'map', component: () => import('../views/map/MapView.vue'), meta: { titleKey: 'map.title', permission: 'map:grid:read', icon: MapLocation } },
   ...eventPages,
   ...devicePages,
+  ...videoPages,
   ...outreachPages,
   {
     path: 'system/users',

@@ -40,11 +40,13 @@ export interface Detection {
   /** When the source first saw this object (ms). */
   startedAt: number;
   snapshot: SnapshotSource | null;
+  /** The channel a vendor push names (1-based, as an NVR numbers them): which camera behind an NVR saw it. */
+  channel?: number;
 }
 
 /** A message that could not become detections: why, and which camera it named if any. */
 export interface Refusal {
-  code: 'VIDEO_PAYLOAD_INVALID' | 'VIDEO_CAMERA_UNKNOWN' | 'VIDEO_SIGNATURE_INVALID';
+  code: 'VIDEO_PAYLOAD_INVALID' | 'VIDEO_CAMERA_UNKNOWN' | 'VIDEO_NVR_CHANNEL_UNKNOWN' | 'VIDEO_SIGNATURE_INVALID';
   detail: string;
   camera?: string;
 }

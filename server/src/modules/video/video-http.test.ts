@@ -242,7 +242,9 @@ describe('video intake over HTTP', () => {
 
     it('lists the seeded defaults with their categories', async () => {
       const rules = (await t.as(admin, { method: 'GET', url: '/api/video/rules' })).json().items as { name: string; categoryCode: string; vendorCodes: string[]; categoryName: string }[];
-      expect(rules.find((r) => r.vendorCodes.includes('893'))).toMatchObject({ categoryCode: 'E0505', categoryName: '机动车乱停放' });
+      // 乱停放 has a reminder first with its own 10-minute grace period; 暴露垃圾 (890) goes to 立案 at once.
+      expect(rules.find((r) => r.vendorCodes.includes('893'))).toMatchObject({ categoryCode: 'E0505', categoryName: '机动车乱停放', reminderFirst: true, graceMinutes: 10 });
+      expect(rules.find((r) => r.vendorCodes.includes('890'))).toMatchObject({ reminderFirst: false, graceMinutes: null });
       expect(rules.find((r) => r.vendorCodes.includes('882'))).toMatchObject({ categoryCode: 'E0504' });
       expect(rules.find((r) => r.name === '禁摆区占道经营')).toMatchObject({ categoryCode: 'E0550' });
     });
@@ -259,7 +261,7 @@ describe('video intake over HTTP', () => {
     it('an edited rule applies at once: switched off, a vendor code no longer opens events', async () => {
       const rules = (await t.as(admin, { method: 'GET', url: '/api/video/rules' })).json().items as ({ id: number; vendorCodes: string[] } & Omit<typeof body, 'vendorCodes'>)[];
       const rule = rules.find((r) => r.vendorCodes.includes('882'))!;
-      const { id, categoryName: _c, updatedAt: _u, ...rest } = rule as typeof rule & { categoryName: string; updatedAt: string };
+      const { id, categoryName: _c, reminderFirst: _r, graceMinutes: _g, updatedAt: _u, ...rest } = rule as typeof rule & { categoryName: string; reminderFirst: boolean; graceMinutes: number | null; updatedAt: string };
       const off = await t.as(admin, { method: 'PUT', url: `/api/video/rules/${id}`, payload: { ...rest, active: false } });
       expect(off.statusCode).toBe(200);
       const cameraId = await newCamera(t, admin, { sourceName: 'dahua_test_03', grid: otherGrid });

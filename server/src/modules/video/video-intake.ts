@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { hashAccessToken } from '../devices/reporting-device.ts';
 import { zoneTypes, type ZoneType } from '../devices/devices.tables.ts';
-import { groundPoint, iou, pointInPolygon, type Box, type Detection, type Refusal, type SnapshotSource } from './detection.ts';
+import { groundPoint, iou, pointInPolygon, type Box, type Detection, type Parsed, type Refusal, type SnapshotSource } from './detection.ts';
 import { byPriority, matchRule, type VideoRule, type ZonePresence } from './video-rules.ts';
 import { videoRepo, type CameraRow, type ZoneRow } from './video.repo.ts';
 import { fetchImage, sniffImage, type Fetched, type FetchLimits } from './snapshot.ts';
@@ -96,6 +96,10 @@ export class VideoIntake {
   private readonly byId = new Map<number, CameraEntry>();
   private readonly byName = new Map<string, CameraEntry>();
   private readonly byPushToken = new Map<string, CameraEntry>();
+  /** Cameras behind NVRs by `<push URL camera id>:<channel>`; rebuilt on every camera reload. */
+  private byNvrChannel = new Map<string, CameraEntry>();
+  /** Push URL cameras whose pushes are attributed by channel. */
+  private nvrUrls = new Set<number>();
   private rules: VideoRule[] = [];
   private readonly tracks = new Map<string, Track>();
   private chain: Promise<void> = Promise.resolve();
@@ -199,6 +203,18 @@ export class VideoIntake {
       this.byName.set(row.source_name, entry);
       if (row.push_token_hash) this.byPushToken.set(row.push_token_hash, entry);
     }
+    this.indexNvrChannels();
+  }
+
+  private indexNvrChannels() {
+    this.byNvrChannel = new Map();
+    this.nvrUrls = new Set();
+    for (const entry of this.byId.values()) {
+      if (entry.nvr_channel === null) continue;
+      const url = entry.push_via ?? entry.device_id;
+      this.byNvrChannel.set(`${url}:${entry.nvr_channel}`, entry);
+      this.nvrUrls.add(url);
+    }
   }
 
   private forget(id: number) {
@@ -211,6 +227,25 @@ export class VideoIntake {
 
   cameraByPushToken(token: string): CameraEntry | undefined {
     return this.byPushToken.get(hashAccessToken(token));
+  }
+
+  /**
+   * Attributes a vendor push to cameras: an NVR pushes all its channels to the URL of one camera, so
+   * when cameras are registered with channels of that URL, each detection goes to the camera of its
+   * channel, and a channel without one refuses the message. Otherwise everything is the URL's camera.
+   */
+  routeChannels(urlCamera: CameraEntry, parsed: Parsed): Parsed {
+    if (!parsed.ok || !this.nvrUrls.has(urlCamera.device_id)) return parsed;
+    const detections: Detection[] = [];
+    for (const detection of parsed.detections) {
+      const camera = detection.channel === undefined ? undefined : this.byNvrChannel.get(`${urlCamera.device_id}:${detection.channel}`);
+      if (!camera) {
+        const channel = detection.channel === undefined ? 'no channel' : `channel ${detection.channel}`;
+        return { ok: false, refusal: { code: 'VIDEO_NVR_CHANNEL_UNKNOWN', detail: `${channel}: no camera is registered with it on the NVR pushing to the URL of "${urlCamera.name}"`, camera: urlCamera.source_name } };
+      }
+      detections.push({ ...detection, camera: { deviceId: camera.device_id } });
+    }
+    return { ok: true, detections };
   }
 
   camera(id: number): CameraEntry | undefined {

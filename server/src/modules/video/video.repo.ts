@@ -16,6 +16,8 @@ export interface CameraRow {
   frigate_url: string | null;
   snapshot_url: string | null;
   push_token_hash: string | null;
+  push_via: number | null;
+  nvr_channel: number | null;
   ai_enabled: boolean;
   detector_enabled: boolean;
   detector_interval_s: number;
@@ -62,7 +64,7 @@ export const videoRepo = {
     let q = db
       .selectFrom('camera_ai as c')
       .innerJoin('device as d', 'd.id', 'c.device_id')
-      .select(['c.device_id', 'd.name', 'c.source_name', 'c.frigate_url', 'd.snapshot_url', 'c.push_token_hash', 'd.ai_enabled', 'c.detector_enabled', 'c.detector_interval_s', 'c.detector_source', 'd.address', 'd.lng', 'd.lat', 'd.division_code']);
+      .select(['c.device_id', 'd.name', 'c.source_name', 'c.frigate_url', 'd.snapshot_url', 'c.push_token_hash', 'c.push_via', 'c.nvr_channel', 'd.ai_enabled', 'c.detector_enabled', 'c.detector_interval_s', 'c.detector_source', 'd.address', 'd.lng', 'd.lat', 'd.division_code']);
     if (ids) q = q.where('c.device_id', 'in', ids.length ? ids : [0]);
     return q.execute();
   },
@@ -125,6 +127,7 @@ export const videoRepo = {
       .selectFrom('device as d')
       .leftJoin('camera_ai as c', 'c.device_id', 'd.id')
       .leftJoin('stored_file as f', 'f.id', 'c.snapshot_file_id')
+      .leftJoin('device as pv', 'pv.id', 'c.push_via')
       .select([
         'd.id',
         'd.device_type',
@@ -137,6 +140,9 @@ export const videoRepo = {
         'c.frigate_url',
         'c.push_token_hash',
         'c.push_token_issued_at',
+        'c.push_via',
+        'c.nvr_channel',
+        'pv.name as push_via_name',
         'c.detector_enabled',
         'c.detector_interval_s',
         'c.detector_source',
@@ -168,7 +174,38 @@ export const videoRepo = {
     return db.selectFrom('camera_ai').select('device_id').where('source_name', '=', name).where('device_id', '<>', exceptDeviceId).executeTakeFirst();
   },
 
-  async saveCameraSettings(db: Db, deviceId: number, values: { source_name: string; frigate_url: string | null; detector_enabled: boolean; detector_interval_s: number; detector_source: string | null }) {
+  /** The camera another one may name as its NVR's push URL (one level: it must not push via a third). */
+  pushTarget(db: Db, scope: DataScope, deviceId: number) {
+    return db
+      .selectFrom('camera_ai as c')
+      .innerJoin('device as d', 'd.id', 'c.device_id')
+      .select(['c.device_id', 'c.push_via'])
+      .where('c.device_id', '=', deviceId)
+      .where(scopeCondition(scope, { division: 'd.division_code' }))
+      .executeTakeFirst();
+  },
+
+  /** Whether cameras push via this one (then it is an NVR's URL and cannot itself push via another). */
+  hasPushMembers(db: Db, deviceId: number) {
+    return db.selectFrom('camera_ai').select('device_id').where('push_via', '=', deviceId).limit(1).executeTakeFirst();
+  },
+
+  /** Another camera on the same NVR URL with this channel. */
+  nvrChannelTaken(db: Db, owner: number, channel: number, exceptDeviceId: number) {
+    return db
+      .selectFrom('camera_ai')
+      .select('device_id')
+      .where((eb) => eb.or([eb('device_id', '=', owner), eb('push_via', '=', owner)]))
+      .where('nvr_channel', '=', channel)
+      .where('device_id', '<>', exceptDeviceId)
+      .executeTakeFirst();
+  },
+
+  async saveCameraSettings(
+    db: Db,
+    deviceId: number,
+    values: { source_name: string; frigate_url: string | null; detector_enabled: boolean; detector_interval_s: number; detector_source: string | null; push_via?: number | null; nvr_channel?: number | null },
+  ) {
     await db
       .insertInto('camera_ai')
       .values({ device_id: deviceId, ...values, updated_at: new Date() })
@@ -218,8 +255,16 @@ export const videoRepo = {
     return row;
   },
 
-  async rules(db: Db) {
-    return db.selectFrom('video_rule as r').leftJoin('event_category as c', 'c.code', 'r.category_code').selectAll('r').select('c.minor_name as category_name').orderBy('r.priority').orderBy('r.id').execute();
+  /** Rules with what their category does after the event: a reminder first, and its own grace period if it has one. */
+  async rules(db: Db, id?: number) {
+    let q = db
+      .selectFrom('video_rule as r')
+      .leftJoin('event_category as c', 'c.code', 'r.category_code')
+      .leftJoin('outreach_policy as p', 'p.category_code', 'r.category_code')
+      .selectAll('r')
+      .select(['c.minor_name as category_name', 'c.reminder_allowed', 'p.grace_minutes']);
+    if (id !== undefined) q = q.where('r.id', '=', id);
+    return q.orderBy('r.priority').orderBy('r.id').execute();
   },
 
   rule(db: Db, id: number) {

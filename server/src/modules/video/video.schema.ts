@@ -18,6 +18,8 @@ export const CameraVideoBody = Type.Object(
     detectorEnabled: Type.Boolean({ description: 'run the built-in detector on this camera' }),
     detectorIntervalSeconds: Type.Integer({ minimum: 5, maximum: 86_400 }),
     detectorSource: Nullable(Type.String({ minLength: 1, maxLength: 500, description: 'frames for the built-in detector: http(s) URL or a file under <data dir>/frames/; null: the snapshot URL' })),
+    pushVia: Type.Optional(Nullable(Type.Integer({ minimum: 1, description: "behind an NVR: the camera whose Hikvision / Dahua push URL the NVR uses; null: the camera's own URL; left out: unchanged" }))),
+    nvrChannel: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1024, description: "the camera's channel on its NVR (1-based, as in the NVR's UI); pushes are attributed by it; left out: unchanged" }))),
   },
   { additionalProperties: false },
 );
@@ -29,7 +31,9 @@ export const CameraVideoView = Type.Object({
   address: Nullable(Type.String()),
   aiEnabled: Type.Boolean(),
   snapshotUrl: Nullable(Type.String()),
-  settings: Nullable(Type.Object({ ...CameraVideoBody.properties, pushTokenIssuedAt: Nullable(Type.String()) })),
+  settings: Nullable(
+    Type.Object({ ...CameraVideoBody.properties, pushVia: Nullable(Type.Integer()), nvrChannel: Nullable(Type.Integer()), pushViaName: Nullable(Type.String()), pushTokenIssuedAt: Nullable(Type.String()) }),
+  ),
   snapshot: Nullable(Type.Object({ fileId: Type.Integer(), at: Type.String(), width: Nullable(Type.Integer()), height: Nullable(Type.Integer()) })),
   snapshotError: Nullable(Type.String()),
   snapshotErrorAt: Nullable(Type.String()),
@@ -60,7 +64,14 @@ export const RuleBody = Type.Object(
   { additionalProperties: false },
 );
 export type RuleBody = Static<typeof RuleBody>;
-export const RuleView = Type.Object({ id: Type.Integer(), ...RuleBody.properties, categoryName: Nullable(Type.String()), updatedAt: Type.String() });
+export const RuleView = Type.Object({
+  id: Type.Integer(),
+  ...RuleBody.properties,
+  categoryName: Nullable(Type.String()),
+  reminderFirst: Type.Boolean({ description: "the category allows a reminder first: the event waits for the party to comply before 立案" }),
+  graceMinutes: Nullable(Type.Integer({ description: "the reminder's grace period (the category's outreach policy, else the default); null without a reminder" })),
+  updatedAt: Type.String(),
+});
 export const RuleList = Type.Object({ items: Type.Array(RuleView) });
 
 export const DetectionQuery = Type.Object({

@@ -13,6 +13,7 @@ import { frameFile, pullFrame } from './detector/detector-scheduler.ts';
 import { storeCameraFrame } from './video-events.ts';
 import { fetchImage } from './snapshot.ts';
 import { videoRepo } from './video.repo.ts';
+import { loadSettings as loadOutreachSettings } from '../outreach/settings.ts';
 import type { CameraVideoBody, DetectionQuery, RuleBody } from './video.schema.ts';
 import type { VideoRuleTable } from './video.tables.ts';
 import type { Selectable } from 'kysely';
@@ -21,7 +22,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 // ——— intake over HTTP ———
 
-const refusalStatus = { VIDEO_PAYLOAD_INVALID: 400, VIDEO_CAMERA_UNKNOWN: 404, VIDEO_SIGNATURE_INVALID: 401 } as const;
+const refusalStatus = { VIDEO_PAYLOAD_INVALID: 400, VIDEO_CAMERA_UNKNOWN: 404, VIDEO_NVR_CHANNEL_UNKNOWN: 404, VIDEO_SIGNATURE_INVALID: 401 } as const;
 
 /** Hands parsed detections to the intake; refusals answer problem+json and are recorded. */
 function take(request: FastifyRequest, source: string, parsed: Parsed) {
@@ -42,7 +43,7 @@ export function receiveWebhook(request: FastifyRequest, body: Buffer) {
   return take(request, 'webhook', parseWebhook(body));
 }
 
-/** Vendor pushes carry the camera's push token in their URL: it names and authenticates the camera. */
+/** Vendor pushes carry the camera's push token in their URL: it names and authenticates the camera (or, for an NVR, the camera of each channel). */
 export function receivePush(request: FastifyRequest, vendor: 'hikvision' | 'dahua', token: string, body: Buffer) {
   const camera = request.server.videoIntake.cameraByPushToken(token);
   if (!camera) {
@@ -50,7 +51,7 @@ export function receivePush(request: FastifyRequest, vendor: 'hikvision' | 'dahu
     throw new AppError('VIDEO_PUSH_TOKEN_UNKNOWN', 401);
   }
   const parsed = vendor === 'hikvision' ? parseHikvisionPush({ contentType: request.headers['content-type'], body }, camera.device_id) : parseDahuaPush(body, camera.device_id);
-  return take(request, vendor, parsed);
+  return take(request, vendor, request.server.videoIntake.routeChannels(camera, parsed));
 }
 
 // ——— cameras ———
@@ -83,6 +84,9 @@ export async function cameraView(request: FastifyRequest, id: number) {
             detectorEnabled: camera.detector_enabled ?? false,
             detectorIntervalSeconds: camera.detector_interval_s ?? 60,
             detectorSource: camera.detector_source,
+            pushVia: camera.push_via,
+            nvrChannel: camera.nvr_channel,
+            pushViaName: camera.push_via_name,
             pushTokenIssuedAt: iso(camera.push_token_issued_at),
           },
     snapshot,
@@ -99,7 +103,8 @@ export async function saveCameraSettings(request: FastifyRequest, id: number, bo
   if (body.detectorSource !== null && !/^https?:\/\//.test(body.detectorSource) && !frameFile(request.server.config.dataDir, body.detectorSource)) {
     throw new AppError('VALIDATION_FAILED', 400, {}, [{ field: '/detectorSource', code: 'VIDEO_DETECTOR_SOURCE' }]);
   }
-  const values = { source_name: body.sourceName, frigate_url: body.frigateUrl, detector_enabled: body.detectorEnabled, detector_interval_s: body.detectorIntervalSeconds, detector_source: body.detectorSource };
+  const nvr = await checkNvrSettings(request, id, body, camera);
+  const values = { source_name: body.sourceName, frigate_url: body.frigateUrl, detector_enabled: body.detectorEnabled, detector_interval_s: body.detectorIntervalSeconds, detector_source: body.detectorSource, ...nvr };
   await runCommand(request, async (trx, audit) => {
     await videoRepo.saveCameraSettings(trx, id, values);
     audit({
@@ -107,12 +112,34 @@ export async function saveCameraSettings(request: FastifyRequest, id: number, bo
       entityType: 'device',
       entityId: id,
       divisionCode: camera.division_code,
-      before: camera.source_name === null ? null : { source_name: camera.source_name, frigate_url: camera.frigate_url, detector_enabled: camera.detector_enabled, detector_interval_s: camera.detector_interval_s, detector_source: camera.detector_source },
+      before:
+        camera.source_name === null
+          ? null
+          : { source_name: camera.source_name, frigate_url: camera.frigate_url, detector_enabled: camera.detector_enabled, detector_interval_s: camera.detector_interval_s, detector_source: camera.detector_source, push_via: camera.push_via, nvr_channel: camera.nvr_channel },
       after: values,
     });
   });
   await request.server.videoIntake.reloadCameras([id]);
   return cameraView(request, id);
+}
+
+/**
+ * A camera behind an NVR: the camera whose push URL the NVR uses (set up for video AI, in scope, not
+ * itself behind another) and a channel no other camera on that URL has. Left out: unchanged.
+ */
+async function checkNvrSettings(request: FastifyRequest, id: number, body: CameraVideoBody, camera: { push_via: number | null; nvr_channel: number | null }) {
+  const db = request.server.db;
+  const pushVia = body.pushVia === undefined ? camera.push_via : body.pushVia;
+  const nvrChannel = body.nvrChannel === undefined ? camera.nvr_channel : body.nvrChannel;
+  const issues: { field: string; code: string; params?: Record<string, string | number> }[] = [];
+  if (pushVia !== null) {
+    const target = pushVia === id ? undefined : await videoRepo.pushTarget(db, actorOf(request).scope, pushVia);
+    if (!target || target.push_via !== null || (await videoRepo.hasPushMembers(db, id))) issues.push({ field: '/pushVia', code: 'VIDEO_PUSH_VIA_INVALID' });
+    if (nvrChannel === null) issues.push({ field: '/nvrChannel', code: 'required' });
+  }
+  if (nvrChannel !== null && (await videoRepo.nvrChannelTaken(db, pushVia ?? id, nvrChannel, id))) issues.push({ field: '/nvrChannel', code: 'VIDEO_NVR_CHANNEL_TAKEN', params: { channel: nvrChannel } });
+  if (issues.length) throw new AppError('VALIDATION_FAILED', 400, {}, issues);
+  return { push_via: pushVia, nvr_channel: nvrChannel };
 }
 
 /** A new push token for the camera's Hikvision / Dahua push URL (the old one stops working); shown once. */
@@ -216,8 +243,10 @@ export async function intakeStatus(request: FastifyRequest) {
 
 // ——— rules ———
 
-const presentRule = (r: Selectable<VideoRuleTable> & { category_name?: string | null }) => ({
-  id: r.id,
+type RuleRow = Selectable<VideoRuleTable> & { category_name: string | null; reminder_allowed: boolean | null; grace_minutes: number | null };
+
+/** A stored rule in the API's words. */
+const bodyOf = (r: Selectable<VideoRuleTable>): RuleBody => ({
   name: r.name,
   labels: r.labels,
   vendorCodes: r.vendor_codes,
@@ -229,12 +258,25 @@ const presentRule = (r: Selectable<VideoRuleTable> & { category_name?: string | 
   categoryCode: r.category_code,
   priority: r.priority,
   active: r.active,
-  categoryName: r.category_name ?? null,
+});
+
+const presentRule = (r: RuleRow, defaultGraceMinutes: number) => ({
+  id: r.id,
+  ...bodyOf(r),
+  categoryName: r.category_name,
+  reminderFirst: r.reminder_allowed === true,
+  graceMinutes: r.reminder_allowed === true ? (r.grace_minutes ?? defaultGraceMinutes) : null,
   updatedAt: r.updated_at.toISOString(),
 });
 
+async function presentRules(request: FastifyRequest, id?: number) {
+  const db = request.server.db;
+  const [rows, outreach] = await Promise.all([videoRepo.rules(db, id), loadOutreachSettings(db)]);
+  return rows.map((row) => presentRule(row, outreach.defaultGraceMinutes));
+}
+
 export async function listRules(request: FastifyRequest) {
-  return { items: (await videoRepo.rules(request.server.db)).map(presentRule) };
+  return { items: await presentRules(request) };
 }
 
 /** What the schema cannot say: a rule needs labels or vendor codes, companions need a zone, the category must exist. */
@@ -270,7 +312,7 @@ export async function createRule(request: FastifyRequest, body: RuleBody) {
     return inserted;
   });
   await request.server.videoIntake.reloadRules();
-  return presentRule(row);
+  return (await presentRules(request, row.id))[0]!;
 }
 
 export async function updateRule(request: FastifyRequest, id: number, body: RuleBody) {
@@ -280,9 +322,9 @@ export async function updateRule(request: FastifyRequest, id: number, body: Rule
   const row = await runCommand(request, async (trx, audit) => {
     const updated = await videoRepo.updateRule(trx, id, ruleColumns(body));
     if (!updated) throw notFound();
-    audit({ action: 'video:rule:update', entityType: 'video_rule', entityId: id, before: presentRule(before), after: { ...body } });
+    audit({ action: 'video:rule:update', entityType: 'video_rule', entityId: id, before: bodyOf(before), after: { ...body } });
     return updated;
   });
   await request.server.videoIntake.reloadRules();
-  return presentRule(row);
+  return (await presentRules(request, row.id))[0]!;
 }

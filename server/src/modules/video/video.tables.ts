@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { ZoneType } from '../devices/devices.tables.ts';
 
-/** Kysely types of the video-AI tables (migration 0016). */
+/** Kysely types of the video-AI tables (migrations 0016, 0019). */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
@@ -15,6 +15,10 @@ export interface CameraAiTable {
   frigate_url: string | null;
   push_token_hash: string | null;
   push_token_issued_at: NullableTimestamp;
+  /** Behind an NVR: the camera whose push URL the NVR uses (migration 0019). */
+  push_via: number | null;
+  /** Its channel on that NVR, 1-based. */
+  nvr_channel: number | null;
   detector_enabled: Generated<boolean>;
   detector_interval_s: Generated<number>;
   detector_source: string | null;

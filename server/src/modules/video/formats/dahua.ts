@@ -8,6 +8,8 @@ import { invalid, scaledBox, timeOf, type Detection, type Parsed } from '../dete
  *
  * The alarm is keyed by (index, Code, object or event id): Start opens it, Stop ends it, Pulse is a
  * one-off. The object's BoundingBox is in 0–8191 coordinates; LocaleTime is local (+08:00).
+ * `index` (JSON also `Index` / `channel`) is the 0-based channel: channel index + 1 of an NVR is the
+ * camera behind it that saw the event.
  */
 interface Block {
   code: string;
@@ -37,9 +39,9 @@ function jsonBlocks(text: string): Block[] | string {
   }
   const blocks: Block[] = [];
   for (const item of Array.isArray(value) ? value : [value]) {
-    const { Code, action, index, data } = (item ?? {}) as Record<string, unknown>;
+    const { Code, action, index, Index, channel, Channel, data } = (item ?? {}) as Record<string, unknown>;
     if (typeof Code !== 'string' || !Code) return 'Code is missing';
-    blocks.push({ code: Code, action: typeof action === 'string' ? action : 'Pulse', index: String(index ?? 0), data: data && typeof data === 'object' ? (data as Record<string, unknown>) : null });
+    blocks.push({ code: Code, action: typeof action === 'string' ? action : 'Pulse', index: String(index ?? Index ?? channel ?? Channel ?? 0), data: data && typeof data === 'object' ? (data as Record<string, unknown>) : null });
   }
   return blocks;
 }
@@ -88,5 +90,6 @@ function toDetection(block: Block, deviceId: number, now: number): Detection {
     at,
     startedAt: at,
     snapshot: null,
+    ...(/^\d+$/.test(block.index) ? { channel: Number(block.index) + 1 } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { boundaryOf, splitMultipart } from './multipart.ts';
  * its offset (+08:00 is assumed), coordinates are 0–1000. `heartBeat` alerts are not detections.
  *
  * The alarm is keyed by (channel, eventType, region) while active; `eventState: inactive` ends it.
+ * The channel (`dynChannelID`, else `channelID`) tells which camera behind an NVR saw it.
  * The box is the bounding box of the detection region the camera reported (the object's own box is not
  * in the alert), so zones are matched on that region.
  */
@@ -48,6 +49,9 @@ export function parseHikvisionPush(push: HikvisionPush, deviceId: number, now = 
   if (!eventType) return invalid('eventType is missing');
   if (eventType.toLowerCase() === 'heartbeat') return { ok: true, detections: [] };
   const channel = text(alert.channelID) ?? text(alert.dynChannelID) ?? '1';
+  // An NVR numbers its IP channels in dynChannelID (D1, D2… in its UI); channelID may then count the
+  // analogue inputs first. Not checked against a real NVR here.
+  const channelNumber = Number(text(alert.dynChannelID)?.replace(/^D/i, '') ?? channel);
   const region = list((alert.DetectionRegionList as { DetectionRegion?: unknown } | undefined)?.DetectionRegion)[0] as Record<string, unknown> | undefined;
   const at = hikvisionTime(text(alert.dateTime)) ?? now;
   const target = text(alert.targetType)?.toLowerCase();
@@ -66,6 +70,7 @@ export function parseHikvisionPush(push: HikvisionPush, deviceId: number, now = 
     at,
     startedAt: at,
     snapshot: image ? { kind: 'bytes', bytes: image } : null,
+    ...(Number.isInteger(channelNumber) && channelNumber > 0 ? { channel: channelNumber } : {}),
   };
   return { ok: true, detections: [detection] };
 }
