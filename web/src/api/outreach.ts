@@ -3,6 +3,9 @@ import { download, http, uploadFile, type Page } from './http';
 /** Shapes of server/src/modules/outreach/outreach.routes.ts. Phone numbers arrive masked. */
 export const channels = ['sms', 'voice'] as const;
 export type Channel = (typeof channels)[number];
+/** Whom a category's reminder is for: the shop at the spot, or the owner of the plate the video AI read. */
+export const policyParties = ['spot', 'vehicle'] as const;
+export type PolicyParty = (typeof policyParties)[number];
 export const messageStatuses = ['queued', 'sending', 'sent', 'delivered', 'failed', 'skipped'] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 export type ReminderStatus = 'no_party' | 'not_sent' | 'awaiting' | 'complied' | 'not_complied' | 'expired' | 'superseded';
@@ -91,6 +94,7 @@ export interface TemplateCategory {
   graceMinutes: number;
   channels: Channel[];
   ownPolicy: boolean;
+  party: PolicyParty;
   templates: Template[];
 }
 
@@ -129,7 +133,7 @@ export const outreachApi = {
   updateTemplate: (id: number, body: { body: string; providerTemplateCode: string | null; active: boolean }) => http.put<Template>(`/api/outreach/templates/${id}`, body),
   deleteTemplate: (id: number) => http.delete(`/api/outreach/templates/${id}`),
   preview: (body: string, categoryCode: string | null) => http.post<{ text: string; length: number }>('/api/outreach/templates/preview', { body, ...(categoryCode ? { categoryCode } : {}) }, { quiet: true }),
-  putPolicy: (code: string, body: { graceMinutes: number; channels: Channel[] }) => http.put(`/api/outreach/policies/${code}`, body),
+  putPolicy: (code: string, body: { graceMinutes: number; channels: Channel[]; party: PolicyParty }) => http.put(`/api/outreach/policies/${code}`, body),
   settings: () => http.get<OutreachSettings>('/api/outreach/settings'),
   putSettings: (body: OutreachSettings) => http.put<OutreachSettings>('/api/outreach/settings', body),
   optOuts: (query: { page: number; pageSize: number }) => http.get<Page<OptOut>>('/api/outreach/opt-outs', query),
