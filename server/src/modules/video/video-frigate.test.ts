@@ -10,7 +10,8 @@ import { demoCameraId, detectionsOf, eventOf, eventPhotos, fakeFrigate, frigateL
  * End to end over real MQTT: the recorded Frigate sequence (new → updates → stationary for 3+ minutes
  * of Frigate's clock → end) for the demo camera, through the embedded broker and through the Mosquitto
  * server on 127.0.0.1:1883 (MQTT_URL mode). Each replay is exactly one detection and one illegal-parking
- * event (E0505) with the snapshot served by a stand-in Frigate, and "vehicle gone" on its timeline.
+ * event (E0505) with the snapshot served by a stand-in Frigate; the demo shop beside the camera is
+ * reminded and "vehicle gone" settles it (closed as resolved by reminder).
  */
 const mosquittoUrl = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const frigatePassword = 'test-frigate-password';
