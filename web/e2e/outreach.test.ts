@@ -147,4 +147,32 @@ describe('outreach: reminders, log, templates, opt-outs', () => {
     await command.locator('[data-test="opt-out-save"]').click();
     await command.locator('[data-test="opt-out-table"] .el-table__row', { hasText: '139****1234' }).waitFor();
   }, 180_000);
+
+  it('keeps the plate registry: demo vehicles masked, an audited reveal, a vehicle registered, a file imported with its row report', async () => {
+    const admin = await signIn('admin');
+    await admin.goto(`${baseUrl}/outreach/vehicles`);
+    const table = admin.locator('[data-test="vehicle-table"]');
+    const demoCar = table.locator('.el-table__row', { hasText: '浙BD12345' });
+    await demoCar.getByText('138****1201').waitFor();
+    await demoCar.getByRole('button', { name: '查看完整号码' }).click();
+    await admin.locator('.el-message-box').getByRole('button', { name: '查看完整号码' }).click();
+    await demoCar.getByText('13805741201').waitFor();
+
+    await admin.locator('[data-test="vehicle-add"]').click();
+    await admin.locator('[data-test="vehicle-plate"]').fill('浙b·c3d45');
+    await admin.locator('[data-test="vehicle-phone"]').fill('139 0574 9999');
+    await admin.locator('[data-test="vehicle-save"]').click();
+    await table.locator('.el-table__row', { hasText: '浙BC3D45' }).getByText('139****9999').waitFor();
+    await table.locator('.el-loading-mask').waitFor({ state: 'hidden' });
+    await admin.screenshot({ path: path.join(screenshots, 'outreach-vehicles.png') });
+
+    await admin.locator('[data-test="vehicle-import-open"]').click();
+    const chooser = admin.waitForEvent('filechooser');
+    await admin.locator('[data-test="vehicle-import-file"]').click();
+    await (await chooser).setFiles({ name: 'vehicles.csv', mimeType: 'text/csv', buffer: Buffer.from('车牌号,车主姓名,联系电话\r\n浙B8K765,钱先生,13905748765\r\n浙B123,坏车牌,13905740000\r\n') });
+    const errors = admin.locator('[data-test="vehicle-import-errors"]');
+    await errors.getByText('车牌号不正确', { exact: false }).waitFor();
+    expect(await errors.locator('.el-table__row').count()).toBe(1);
+    await admin.screenshot({ path: path.join(screenshots, 'outreach-vehicles-import.png') });
+  }, 120_000);
 });

@@ -84,6 +84,7 @@ export async function seedDemoTown(db: Kysely<DB>, registry: Partial<DemoRegistr
   const random = seededRandom(7);
   const villages = demoVillages();
   const passwordHash = await hashPassword(demoPassword);
+  const options = demoRegistryOptions(registry);
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('division').values([
       { code: demoCounty.code, parent_code: null, name: demoCounty.name, level: 'county' },
@@ -129,12 +130,12 @@ export async function seedDemoTown(db: Kysely<DB>, registry: Partial<DemoRegistr
     const roleByUsername = new Map(users.map((u) => [u.username, u.role]));
     await trx.insertInto('user_role').values(inserted.map((u) => ({ user_id: u.id, role_id: roleIds.get(roleByUsername.get(u.username)!)! }))).execute();
     await seedDemoBoundaries(trx, demoTown.code, villages, new Map(inserted.map((u) => [u.username, u.id])));
-    await seedDemoRegistry(trx, villages, demoRegistryOptions(registry));
+    await seedDemoRegistry(trx, villages, options);
     await seedDemoIot(trx, villages);
-    await seedDemoVideo(trx, villages);
+    await seedDemoVideo(trx, villages, options.cipher);
   });
   // A year of events at the same scale, walked through the workflow (bulk-loaded in its own transaction).
-  await seedDemoEvents(db, demoRegistryOptions(registry));
+  await seedDemoEvents(db, options);
   // Planner statistics for the bulk-loaded tables: PGlite has no autovacuum to gather them, and without
   // them the planner guesses a handful of rows and sorts a whole town's events for one page.
   await sql`ANALYZE`.execute(db);

@@ -4,6 +4,8 @@ import { pointPicker } from './demo-registry.ts';
 import type { DemoVillage } from './demo-town.ts';
 import { demoIotGrid } from './demo-iot.ts';
 import { seededRandom } from './random.ts';
+import type { FieldCipher } from '../privacy/field-cipher.ts';
+import { maskPhone } from '../privacy/masking.ts';
 
 /**
  * The demo's video-AI camera (documented in the README): a street camera in 薛家村第1网格 known to
@@ -22,7 +24,20 @@ export const demoCamera = {
 };
 export const demoFrigatePassword = 'demo-frigate';
 
-export async function seedDemoVideo(trx: Transaction<DB>, villages: DemoVillage[]): Promise<void> {
+/**
+ * The shop at the camera's corner, so the demo's parking reminder reaches someone (its number is
+ * made up), and the plate registry's demo vehicles: the simulated Frigate reads 浙BD12345 on every
+ * other car (the owner is reminded) and no plate on the others (the shop is).
+ */
+export const demoShop = { name: '古林薛记便利店', creditCode: '92330203XJ19080173', legalRep: '薛海军', phone: '13905740801', address: '薛家路1号（薛家路与古林大道路口东南角）' };
+export const demoVehicles = [
+  { plate: '浙BD12345', ownerName: '陈一鸣', phone: '13805741201', shopVan: false },
+  { plate: '浙B5N821', ownerName: '林晓燕', phone: '13605743302', shopVan: false },
+  { plate: '浙B72M39', ownerName: null, phone: demoShop.phone, shopVan: true },
+];
+export const demoPlateRead = demoVehicles[0]!.plate;
+
+export async function seedDemoVideo(trx: Transaction<DB>, villages: DemoVillage[], cipher: FieldCipher): Promise<void> {
   const pointIn = pointPicker(villages, seededRandom(5000));
   const camera = await trx
     .insertInto('device')
@@ -39,9 +54,36 @@ export async function seedDemoVideo(trx: Transaction<DB>, villages: DemoVillage[
       view_description: '朝东南，俯瞰路口东侧路边（禁停黄线）',
       ...pointIn(demoIotGrid),
     })
-    .returning('id')
+    .returning(['id', 'lng', 'lat', 'grid_code', 'division_code'])
     .executeTakeFirstOrThrow();
   await trx.insertInto('camera_ai').values({ device_id: camera.id, source_name: demoCamera.sourceName, frigate_url: null, updated_at: new Date() }).execute();
   const { zone, frame } = demoCamera;
   await trx.insertInto('camera_zone').values({ device_id: camera.id, name: zone.name, zone_type: zone.zoneType, polygon: JSON.stringify(zone.polygon), image_width: frame.width, image_height: frame.height, updated_at: new Date() }).execute();
+  await seedDemoShopAndVehicles(trx, camera, cipher);
+}
+
+async function seedDemoShopAndVehicles(trx: Transaction<DB>, camera: { lng: number; lat: number; grid_code: string; division_code: string }, cipher: FieldCipher) {
+  const phone = (value: string) => ({ phone_enc: cipher.encrypt(value), phone_idx: cipher.blindIndex('phone', value), phone_masked: maskPhone(value) });
+  const shop = await trx
+    .insertInto('enterprise')
+    .values({
+      name: demoShop.name,
+      credit_code: demoShop.creditCode,
+      kind: 'shop',
+      industry: '便利店',
+      legal_rep: demoShop.legalRep,
+      ...phone(demoShop.phone),
+      address: demoShop.address,
+      // About five metres east of the camera pole, the same unit grid.
+      lng: Math.round((camera.lng + 0.00005) * 1e6) / 1e6,
+      lat: camera.lat,
+      grid_code: camera.grid_code,
+      division_code: camera.division_code,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('vehicle_owner')
+    .values(demoVehicles.map((v) => ({ plate: v.plate, owner_name: v.ownerName, ...phone(v.phone), enterprise_id: v.shopVan ? shop.id : null, source: 'import' as const, division_code: camera.division_code, updated_at: new Date() })))
+    .execute();
 }

@@ -5,7 +5,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
 import { runAudited } from '../http/command.ts';
-import { demoCamera } from './demo-video.ts';
+import { demoCamera, demoPlateRead } from './demo-video.ts';
 
 /**
  * The demo's simulated Frigate: real `frigate/events` messages over MQTT for the demo camera, and a
@@ -16,6 +16,8 @@ import { demoCamera } from './demo-video.ts';
  * zone) → update (stationary) → updates every 5 s → end. The simulated Frigate's clock runs 6× fast
  * (each 5 s of real time is 30 s in its timestamps), so the default 3-minute parking rule fires about
  * 40 s after start instead of after 3 real minutes; the platform measures dwell on the source's clock.
+ * Every other car's plate is read (Frigate LPR's `recognized_license_plate`): a demo vehicle's owner is
+ * reminded for those, the shop at the corner for the others.
  */
 export type FrigateTarget = { kind: 'embedded'; port: number; username: string; password: string } | { kind: 'external'; url: string };
 
@@ -60,7 +62,8 @@ export async function startFrigateSimulator(app: FastifyInstance, target: Frigat
     if (step >= cycle.arrive && step <= cycle.leave) {
       const inZone = step >= cycle.enter && step < cycle.leave;
       const stationary = step >= cycle.stop && step < cycle.leave;
-      const after = carState(id, now, { inZone, stationary, ended: step === cycle.leave, startTime: before ? (before.start_time as number) : now });
+      const plate = Math.floor(tick / cycle.length) % 2 === 0 ? demoPlateRead : null;
+      const after = carState(id, now, { inZone, stationary, ended: step === cycle.leave, startTime: before ? (before.start_time as number) : now, plate });
       const type = step === cycle.arrive ? 'new' : step === cycle.leave ? 'end' : 'update';
       client.publish(`${prefix}/events`, JSON.stringify({ type, before: before ?? { ...after, false_positive: true, snapshot: null }, after }));
       before = after;
@@ -80,7 +83,7 @@ export async function startFrigateSimulator(app: FastifyInstance, target: Frigat
 }
 
 /** The Frigate object of the simulated car: box in pixels of the 1280×720 detect resolution. */
-function carState(id: string, now: number, s: { inZone: boolean; stationary: boolean; ended: boolean; startTime: number }) {
+function carState(id: string, now: number, s: { inZone: boolean; stationary: boolean; ended: boolean; startTime: number; plate: string | null }) {
   const box = s.inZone ? [780, 500, 1040, 668] : [300, 380, 470, 470];
   return {
     id,
@@ -110,6 +113,8 @@ function carState(id: string, now: number, s: { inZone: boolean; stationary: boo
     current_attributes: [],
     pending_loitering: false,
     max_severity: s.inZone ? 'alert' : 'detection',
+    recognized_license_plate: s.plate,
+    recognized_license_plate_score: s.plate ? 0.91 : null,
   };
 }
 

@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly code: string,
     readonly detail: string,
     readonly fields: FieldProblem[] = [],
+    /** The whole problem body: some routes add members (an import's row report). */
+    readonly problem: Record<string, unknown> = {},
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -87,7 +89,7 @@ async function toApiError(response: Response): Promise<ApiError> {
   if (type.includes('json')) {
     try {
       const problem = (await response.json()) as { code?: string; detail?: string; fields?: FieldProblem[] };
-      if (problem.code && problem.detail) return new ApiError(response.status, problem.code, problem.detail, problem.fields ?? []);
+      if (problem.code && problem.detail) return new ApiError(response.status, problem.code, problem.detail, problem.fields ?? [], problem);
     } catch {
       // Not JSON after all: fall through to the generic message.
     }

@@ -1,8 +1,11 @@
-import { http, type Page } from './http';
+import { download, http, uploadFile, type Page } from './http';
 
 /** Shapes of server/src/modules/outreach/outreach.routes.ts. Phone numbers arrive masked. */
 export const channels = ['sms', 'voice'] as const;
 export type Channel = (typeof channels)[number];
+/** Whom a category's reminder is for: the shop at the spot, or the owner of the plate the video AI read. */
+export const policyParties = ['spot', 'vehicle'] as const;
+export type PolicyParty = (typeof policyParties)[number];
 export const messageStatuses = ['queued', 'sending', 'sent', 'delivered', 'failed', 'skipped'] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 export type ReminderStatus = 'no_party' | 'not_sent' | 'awaiting' | 'complied' | 'not_complied' | 'expired' | 'superseded';
@@ -91,6 +94,7 @@ export interface TemplateCategory {
   graceMinutes: number;
   channels: Channel[];
   ownPolicy: boolean;
+  party: PolicyParty;
   templates: Template[];
 }
 
@@ -129,10 +133,52 @@ export const outreachApi = {
   updateTemplate: (id: number, body: { body: string; providerTemplateCode: string | null; active: boolean }) => http.put<Template>(`/api/outreach/templates/${id}`, body),
   deleteTemplate: (id: number) => http.delete(`/api/outreach/templates/${id}`),
   preview: (body: string, categoryCode: string | null) => http.post<{ text: string; length: number }>('/api/outreach/templates/preview', { body, ...(categoryCode ? { categoryCode } : {}) }, { quiet: true }),
-  putPolicy: (code: string, body: { graceMinutes: number; channels: Channel[] }) => http.put(`/api/outreach/policies/${code}`, body),
+  putPolicy: (code: string, body: { graceMinutes: number; channels: Channel[]; party: PolicyParty }) => http.put(`/api/outreach/policies/${code}`, body),
   settings: () => http.get<OutreachSettings>('/api/outreach/settings'),
   putSettings: (body: OutreachSettings) => http.put<OutreachSettings>('/api/outreach/settings', body),
   optOuts: (query: { page: number; pageSize: number }) => http.get<Page<OptOut>>('/api/outreach/opt-outs', query),
   addOptOut: (body: { phone: string; reason: string }) => http.post<OptOut>('/api/outreach/opt-outs', body),
   removeOptOut: (id: number) => http.delete(`/api/outreach/opt-outs/${id}`),
+  vehicles: (query: VehicleQuery) => http.get<Page<Vehicle>>('/api/outreach/vehicles', { ...query }),
+  addVehicle: (body: VehicleBody) => http.post<Vehicle>('/api/outreach/vehicles', body),
+  updateVehicle: (id: number, body: Partial<VehicleBody>) => http.patch<Vehicle>(`/api/outreach/vehicles/${id}`, body),
+  removeVehicle: (id: number) => http.delete(`/api/outreach/vehicles/${id}`),
+  revealVehiclePhone: (id: number) => http.post<{ field: string; value: string | null }>(`/api/outreach/vehicles/${id}/reveal`),
+  exportVehicles: (query: { keyword?: string }) => download('/api/outreach/vehicles/export', query),
+  vehicleTemplate: () => download('/api/outreach/vehicles/import-template'),
+  importVehicles: (file: File, mode: VehicleImportMode) => uploadFile<VehicleImportReport>('/api/outreach/vehicles/import', file, { query: { mode }, quiet: true }),
 };
+
+/** The plate registry (车辆登记): owners' phones masked. */
+export interface Vehicle {
+  id: number;
+  plate: string;
+  ownerName: string | null;
+  phone: string;
+  enterpriseId: number | null;
+  enterpriseName: string | null;
+  source: 'manual' | 'import';
+  divisionCode: string;
+  updatedAt: string;
+}
+export interface VehicleBody {
+  plate: string;
+  ownerName: string | null;
+  phone: string;
+}
+export interface VehicleQuery {
+  page: number;
+  pageSize: number;
+  keyword?: string;
+}
+export type VehicleImportMode = 'all-or-nothing' | 'valid-rows';
+export interface VehicleImportReport {
+  mode: VehicleImportMode;
+  rows: number;
+  inserted: number;
+  updated: number;
+  rejected: number;
+  errors: { row: number; column: string | null; field: string; code: string; message: string }[];
+  errorsTruncated: boolean;
+  ignoredColumns: string[];
+}

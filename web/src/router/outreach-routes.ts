@@ -1,5 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router';
-import { ChatLineRound, EditPen, MuteNotification } from '@element-plus/icons-vue';
+import { ChatLineRound, EditPen, MuteNotification, Van } from '@element-plus/icons-vue';
 
 /** Outreach (polite reminders) pages, in their own sidebar group; routes.ts spreads them in. */
 export const outreachPages: RouteRecordRaw[] = [
@@ -20,5 +20,11 @@ export const outreachPages: RouteRecordRaw[] = [
     name: 'outreach-opt-outs',
     component: () => import('../views/outreach/OptOutsView.vue'),
     meta: { titleKey: 'outreach.menu.optOuts', permission: 'outreach:opt-out:read', icon: MuteNotification, group: 'outreach' },
+  },
+  {
+    path: 'outreach/vehicles',
+    name: 'outreach-vehicles',
+    component: () => import('../views/outreach/VehiclesView.vue'),
+    meta: { titleKey: 'outreach.menu.vehicles', permission: 'outreach:vehicle:read', icon: Van, group: 'outreach' },
   },
 ];

@@ -45,6 +45,7 @@ export async function templateCatalog(request: FastifyRequest) {
         nameEn: c.name_en,
         graceMinutes: policy?.grace_minutes ?? settings.defaultGraceMinutes,
         channels: policy?.channels ?? settings.defaultChannels,
+        party: policy?.party ?? 'spot',
         ownPolicy: Boolean(policy),
         templates: templates.filter((t) => t.category_code === c.code).map(templateView),
       };
@@ -141,9 +142,16 @@ export async function putPolicy(request: FastifyRequest, code: string, body: Pol
   await checkCategory(request, code, '/code');
   return runCommand(request, async (trx, audit) => {
     const before = await outreachRepo.policy(trx, code);
-    await outreachRepo.putPolicy(trx, { category_code: code, grace_minutes: body.graceMinutes, channels: body.channels, updated_at: new Date() });
-    audit({ action: 'outreach:template:update', entityType: 'outreach_policy', entityId: code, before: before ? { grace_minutes: before.grace_minutes, channels: before.channels } : null, after: { grace_minutes: body.graceMinutes, channels: body.channels } });
-    return { categoryCode: code, graceMinutes: body.graceMinutes, channels: body.channels };
+    const party = body.party ?? before?.party ?? 'spot';
+    await outreachRepo.putPolicy(trx, { category_code: code, grace_minutes: body.graceMinutes, channels: body.channels, party, updated_at: new Date() });
+    audit({
+      action: 'outreach:template:update',
+      entityType: 'outreach_policy',
+      entityId: code,
+      before: before ? { grace_minutes: before.grace_minutes, channels: before.channels, party: before.party } : null,
+      after: { grace_minutes: body.graceMinutes, channels: body.channels, party },
+    });
+    return { categoryCode: code, graceMinutes: body.graceMinutes, channels: body.channels, party };
   });
 }
 

@@ -7,4 +7,8 @@ export const outreachPermissions = [
   'outreach:template:update',
   'outreach:opt-out:read',
   'outreach:opt-out:update',
+  'outreach:vehicle:read',
+  'outreach:vehicle:update',
+  'outreach:vehicle:import',
+  'outreach:vehicle:export',
 ] as const;

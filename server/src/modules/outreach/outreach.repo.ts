@@ -58,7 +58,7 @@ export const outreachRepo = {
     await trx
       .insertInto('outreach_policy')
       .values(row)
-      .onConflict((oc) => oc.column('category_code').doUpdateSet({ grace_minutes: row.grace_minutes, channels: row.channels, updated_at: row.updated_at }))
+      .onConflict((oc) => oc.column('category_code').doUpdateSet({ grace_minutes: row.grace_minutes, channels: row.channels, party: row.party, updated_at: row.updated_at }))
       .execute();
   },
   policies(db: Db) {
@@ -85,8 +85,9 @@ export const outreachRepo = {
       .orderBy(sql`grid_code = ${gridCode ?? ''}`, 'desc');
     return nearest(query, point, { limit: 1, withinMetres: radiusMeters }).orderBy('id').executeTakeFirst();
   },
-  vehicleOwner(db: Db, plate: string) {
-    return db.selectFrom('vehicle_owner').selectAll().where('plate', '=', plate).executeTakeFirst();
+  /** What the video AI read on the object of a detection (a plate, or a Frigate sub-label). */
+  async detectionSubLabel(db: Db, detectionId: number) {
+    return (await db.selectFrom('video_detection').select('sub_label').where('id', '=', detectionId).executeTakeFirst())?.sub_label ?? null;
   },
 
   organizationKinds(db: Db, ids: number[]) {

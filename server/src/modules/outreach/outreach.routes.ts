@@ -30,6 +30,7 @@ import { createTemplate, deleteTemplate, getSettings, previewTemplate, putPolicy
 import { addOptOut, listOptOuts, removeOptOut } from './opt-outs.service.ts';
 import { webhookReceipt } from './receipts.service.ts';
 import { receiptSecretFromEnv } from './providers/provider-config.ts';
+import { vehicleRoutes } from './vehicles/vehicles.routes.ts';
 
 /** Outreach (视频AI + 114): reminders on events, the log, templates and settings, opt-outs, receipts. */
 export const outreachRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -111,6 +112,8 @@ export const outreachRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await removeOptOut(request, request.params.id);
     return reply.code(204).send();
   });
+
+  await app.register(vehicleRoutes);
 
   // Receipts are verified against the raw bytes, so this route keeps the body as text.
   const receiptSecret = receiptSecretFromEnv();

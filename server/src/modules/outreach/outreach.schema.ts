@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Page, PageQuery, StringEnum } from '../../http/pagination.ts';
-import { channels, messageStatuses } from './outreach.tables.ts';
+import { channels, messageStatuses, policyParties } from './outreach.tables.ts';
 import { templateVariables } from './templates.ts';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -134,6 +134,7 @@ export const TemplateCatalog = Type.Object({
       channels: Type.Array(Channel),
       /** false: this category uses the default grace period and channels. */
       ownPolicy: Type.Boolean(),
+      party: StringEnum(policyParties),
       templates: Type.Array(TemplateView),
     }),
   ),
@@ -153,7 +154,10 @@ export const PreviewBody = Type.Object({ body: Type.String({ maxLength: 500 }), 
 export const Preview = Type.Object({ text: Type.String(), length: Type.Integer() });
 
 export const PolicyParams = Type.Object({ code: CategoryCode });
-export const PolicyBody = Type.Object({ graceMinutes: Type.Integer({ minimum: 1, maximum: 1440 }), channels: Channels }, { additionalProperties: false });
+export const PolicyBody = Type.Object(
+  { graceMinutes: Type.Integer({ minimum: 1, maximum: 1440 }), channels: Channels, party: Type.Optional(StringEnum(policyParties, { description: 'spot: the shop at the spot; vehicle: the owner of the plate the video AI read, else the shop' })) },
+  { additionalProperties: false },
+);
 export type PolicyBody = Static<typeof PolicyBody>;
 
 export const Settings = Type.Object(

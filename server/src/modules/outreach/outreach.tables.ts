@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** Kysely types of the outreach tables (migration 0014). */
+/** Kysely types of the outreach tables (migrations 0014, 0020). */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T> = ColumnType<T, string | undefined, string>;
@@ -31,10 +31,15 @@ export interface OutreachTemplateTable {
   updated_at: Timestamp;
 }
 
+/** Whom a category's reminder is for: the shop at the spot, or the owner of the vehicle the video AI read (migration 0020). */
+export type PolicyParty = 'spot' | 'vehicle';
+export const policyParties: readonly PolicyParty[] = ['spot', 'vehicle'];
+
 export interface OutreachPolicyTable {
   category_code: string;
   grace_minutes: number;
   channels: Channel[];
+  party: Generated<PolicyParty>;
   updated_at: Timestamp;
 }
 
@@ -96,12 +101,19 @@ export interface OutreachOptOutTable {
   created_at: Timestamp;
 }
 
+export type VehicleSource = 'manual' | 'import';
+
+/** The plate registry (migrations 0014, 0020). */
 export interface VehicleOwnerTable {
+  id: Generated<number>;
   plate: string;
   owner_name: string | null;
   phone_enc: string;
   phone_idx: string;
   phone_masked: string;
+  enterprise_id: number | null;
+  source: Generated<VehicleSource>;
+  division_code: string;
   updated_at: Timestamp;
 }
 

@@ -12,10 +12,11 @@ import { persistTransition, type TransitionActor } from '../events/transition.ts
 import { nextOpening } from './delivery-rules.ts';
 import { loadSettings, type OutreachSettings } from './settings.ts';
 import { renderTemplate, reminderTime, type TemplateValues } from './templates.ts';
-import { findParty, tablePlateRegistry, type Party } from './party.ts';
+import { findParty, tablePlateRegistry, type Party, type PlateLookup } from './party.ts';
 import { enqueueMessages, type NewMessage } from './outbox.ts';
 import { outreachRepo, type ReminderRow } from './outreach.repo.ts';
-import type { Channel } from './outreach.tables.ts';
+import type { Channel, PolicyParty } from './outreach.tables.ts';
+import { detectionOfSourceRef } from '../video/video-events.ts';
 
 /**
  * The soft-notice path (视频AI + 114): remind the responsible party, then let the next detection or a
@@ -84,8 +85,22 @@ function checkStep(action: EventAction, row: EventRow, now: number) {
 
 async function policyOf(app: FastifyInstance, categoryCode: string, settings: OutreachSettings) {
   const policy = await outreachRepo.policy(app.db, categoryCode);
-  return { graceMinutes: policy?.grace_minutes ?? settings.defaultGraceMinutes, channels: policy?.channels ?? settings.defaultChannels };
+  return { graceMinutes: policy?.grace_minutes ?? settings.defaultGraceMinutes, channels: policy?.channels ?? settings.defaultChannels, party: policy?.party ?? 'spot' };
 }
+
+/** The plate to look up: the one given, else, when the category's reminders go to vehicle owners, what the detection read. */
+async function plateFor(app: FastifyInstance, row: EventRow, given: string | undefined, party: PolicyParty) {
+  if (given) return given;
+  const detectionId = party === 'vehicle' ? detectionOfSourceRef(row.source_ref) : null;
+  return detectionId === null ? null : outreachRepo.detectionSubLabel(app.db, detectionId);
+}
+
+const noPartyNote: Record<PlateLookup | 'none', string> = {
+  none: '未找到责任方，按常规流程处置',
+  unregistered: '车牌未登记，现场也未找到责任方，按常规流程处置',
+  unreadable: '未识别出有效车牌，现场也未找到责任方，按常规流程处置',
+  owner: '',
+};
 
 /** The messages for a party, rendered; a missing template or value stops the reminder before anything is written. */
 async function prepareMessages(app: FastifyInstance, row: EventRow, categoryName: string, party: Party, channels: Channel[], values: TemplateValues) {
@@ -110,7 +125,8 @@ export async function remind(ctx: OutreachContext, row: EventRow, input: RemindI
   const settings = await loadSettings(app.db);
   const policy = await policyOf(app, category.code, settings);
   const channels = input.channels ?? policy.channels;
-  const party = await findParty(app.db, ctx.cipher, tablePlateRegistry(app.db, ctx.cipher), { lng: row.lng, lat: row.lat, gridCode: row.grid_code, plate: input.plate }, settings.partyRadiusMeters);
+  const plate = await plateFor(app, row, input.plate, policy.party);
+  const { party, plate: plateLookup } = await findParty(app.db, ctx.cipher, tablePlateRegistry(app.db, ctx.cipher), { lng: row.lng, lat: row.lat, gridCode: row.grid_code, plate }, settings.partyRadiusMeters);
   const values: TemplateValues = {
     place: row.address || party?.address || undefined,
     party: party?.name,
@@ -147,10 +163,12 @@ export async function remind(ctx: OutreachContext, row: EventRow, input: RemindI
       reminderId: reminder.id,
       // A vehicle owner is a private person: the history names the kind only.
       party: party ? (party.kind === 'enterprise' ? party.name : 'vehicle_owner') : null,
+      // Whether a plate was looked up and what came of it (the plate itself stays off the history).
+      plateLookup,
       messages: queued.map((m) => ({ channel: m.channel, status: m.status, reason: m.reason })),
       recheckDueAt: reminder.recheck_due_at?.toISOString() ?? null,
     };
-    const note = reminder.status === 'awaiting' ? '' : reminder.status === 'no_party' ? '未找到责任方，按常规流程处置' : '提醒未能发出，按常规流程处置';
+    const note = reminder.status === 'awaiting' ? '' : reminder.status === 'no_party' ? noPartyNote[plateLookup ?? 'none'] : '提醒未能发出，按常规流程处置';
     const effect = effectOf('remind_party', row, to, { now, calendar, limits });
     Object.assign(effect.details, details);
     const after = await persistTransition(trx, audit, { row, action: 'remind_party', to, effect, actor: ctx.actor, at: new Date(now), note });

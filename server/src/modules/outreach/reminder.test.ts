@@ -149,7 +149,8 @@ describe('outreach reminders on events', () => {
 
   it('reminds the vehicle owner when the plate registry knows the plate', async () => {
     const ownerPhone = '13600001111';
-    await t.app.db.insertInto('vehicle_owner').values({ plate: '浙B12345', owner_name: '李车主', phone_enc: cipherOf(t.app).encrypt(ownerPhone), phone_idx: cipherOf(t.app).blindIndex('phone', ownerPhone), phone_masked: maskPhone(ownerPhone) }).execute();
+    const registered = await t.as(command, { method: 'POST', url: '/api/outreach/vehicles', payload: { plate: '浙B12345', ownerName: '李车主', phone: ownerPhone } });
+    expect(registered.statusCode, registered.body).toBe(201);
     const event = await aiEvent('E0505');
     const response = await outreach().remind(command, event.id, { plate: '浙B·12345' });
     expect(response.json().reminders[0]).toMatchObject({ status: 'awaiting', partyKind: 'vehicle', partyName: '李车主', recipient: '136****1111' });
@@ -158,6 +159,7 @@ describe('outreach reminders on events', () => {
     // An unknown plate falls back to the shop at the spot.
     const other = await aiEvent('E0505');
     expect((await outreach().remind(command, other.id, { plate: '浙B99999' })).json().reminders[0]).toMatchObject({ partyKind: 'enterprise' });
+    expect((await history(other.id)).at(-1)!.details).toMatchObject({ plateLookup: 'unregistered', party: '古林王记便利店' });
   });
 
   it('sends nothing to a number on the opt-out list, and the event goes the normal way', async () => {

@@ -3,7 +3,7 @@ import { actorOf } from '../../auth/auth.plugin.ts';
 import { runCommand } from '../../http/command.ts';
 import type { Locale } from '../../i18n/messages.ts';
 import { buildXlsx, formatShanghai, type XlsxColumn } from '../../lib/xlsx-export.ts';
-import type { Dictionaries, FieldSpec, RecordKind } from './record-kind.ts';
+import type { Dictionaries, FieldSpec, RecordKind, SheetKind } from './record-kind.ts';
 import type { RecordFilterQuery } from './registry.schema.ts';
 import { loadDictionaries, registryRepo, toFilter } from './registry.service.ts';
 import { presentRecord } from './views.ts';
@@ -79,7 +79,7 @@ const auditedFilter = (query: RecordFilterQuery) => ({
  * The import template of a kind: one sheet with the Chinese headers (`*` marks required columns),
  * and a sheet explaining each column (format, allowed values).
  */
-export async function importTemplate(kind: RecordKind, dictionaries: Dictionaries): Promise<Buffer> {
+export async function importTemplate(kind: SheetKind, dictionaries: Dictionaries, hints: Record<string, string> = {}): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(kind.label.zh);
@@ -94,9 +94,9 @@ export async function importTemplate(kind: RecordKind, dictionaries: Dictionarie
     { header: '填写要求', width: 80 },
   ];
   notes.getRow(1).font = { bold: true };
-  for (const field of kind.fields) notes.addRow([field.zh, field.en, required(field) ? '是' : '', fieldHint(field, dictionaries)]);
+  for (const field of kind.fields) notes.addRow([field.zh, field.en, required(field) ? '是' : '', hints[field.key] ?? fieldHint(field, dictionaries)]);
   notes.addRow([]);
-  notes.addRow(['坐标系', 'crs', '', '默认 WGS84/CGCS2000（天地图、GPS）；高德/腾讯坐标（GCJ02）、百度坐标（BD09）请在导入时选择坐标系']);
+  if (kind.fields.some((f) => f.key === 'lng')) notes.addRow(['坐标系', 'crs', '', '默认 WGS84/CGCS2000（天地图、GPS）；高德/腾讯坐标（GCJ02）、百度坐标（BD09）请在导入时选择坐标系']);
   if (kind.locatedByHouse) notes.addRow(['位置', 'location', '', '填写经纬度，或填写已登记的房屋地址（使用房屋的位置）']);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

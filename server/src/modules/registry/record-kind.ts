@@ -90,6 +90,9 @@ export interface RecordKind {
   locatedByHouse?: boolean;
 }
 
+/** What a spreadsheet of records needs: its name, its columns and how it is located. Other modules' sheets (the plate registry) are this too. */
+export type SheetKind = Pick<RecordKind, 'label' | 'fields' | 'locatedByHouse'>;
+
 export const textField = (key: string, zh: string, en: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ key, zh, en, type: 'text', maxLength: 200, ...extra });
 
 export const lngField: FieldSpec = { key: 'lng', zh: '经度', en: 'Longitude', aliases: ['lon', 'longitude', 'x'], type: 'number', min: -180, max: 180 };

@@ -1,15 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { actorOf } from '../../auth/auth.plugin.ts';
 import { IdParams, Page } from '../../http/pagination.ts';
-import { problemBody } from '../../http/problem.ts';
 import { attachment, xlsxMime } from '../../lib/xlsx-export.ts';
 import type { RecordKind } from './record-kind.ts';
 import { recordKinds } from './kinds/index.ts';
 import { createBodySchema, updateBodySchema, viewSchema } from './fields.ts';
 import { ImportQuery, ImportReport, ListQuery, NearestQuery, NearestResult, PointCollection, RecordFilterQuery, RevealBody, RevealResult, StatsQuery, StatsResult, WithinQuery } from './registry.schema.ts';
 import { areaCounts, createRecord, getRecord, listRecords, loadDictionaries, nearestRecords, pointsWithin, revealField, updateRecord } from './registry.service.ts';
-import { ImportRejected, importRecords } from './import/import.service.ts';
+import { answerImport, importRecords } from './import/import.service.ts';
 import { exportRecords, importTemplate } from './export.ts';
 import { readUpload } from '../../files/upload.ts';
 
@@ -46,13 +44,7 @@ const kindRoutes = (kind: RecordKind): FastifyPluginAsyncTypebox => async (app) 
     },
     async (request, reply) => {
       const file = await readUpload(request, { maxBytes: app.config.importMaxBytes, allowEmpty: true });
-      try {
-        return await importRecords(request, kind, file, request.query);
-      } catch (error) {
-        if (!(error instanceof ImportRejected)) throw error;
-        // problem+json with the row report as an extension member, so the caller can fix the file.
-        return reply.code(422).type('application/problem+json; charset=utf-8').send({ ...problemBody(error, actorOf(request).locale, request.url), ...error.report });
-      }
+      return answerImport(request, reply, () => importRecords(request, kind, file, request.query));
     },
   );
   app.get(`${base}/:id`, { config: can('read'), schema: { tags, summary: 'One record (personal data masked)', params: IdParams, response: { 200: View } } }, (request) =>

@@ -98,6 +98,15 @@ export function aiEventDescription(facts: AiEventFacts): string {
   return `${facts.camera.name} ${where}检测到${labelName(facts.label)}${dwell ? `，${dwell}` : ''}（规则：${facts.ruleName}）`;
 }
 
+/** An AI event's source_ref names its camera and detection: camera:12/detection:345. */
+export const detectionSourceRef = (deviceId: number, detectionId: number) => `camera:${deviceId}/detection:${detectionId}`;
+
+/** The detection behind an AI event (other sources: null). */
+export function detectionOfSourceRef(sourceRef: string | null): number | null {
+  const match = /^camera:\d+\/detection:(\d+)$/.exec(sourceRef ?? '');
+  return match ? Number(match[1]) : null;
+}
+
 /**
  * Opens the detection's event (or finds it, on a retry: the detection id is the idempotency key), with
  * the evidence frame as its report photo. A machine finding that a rule judged to need action is its
@@ -115,7 +124,7 @@ export async function openAiEvent(app: FastifyInstance, facts: AiEventFacts): Pr
       location: { lng: camera.lng, lat: camera.lat },
       address: camera.address ?? camera.name,
       photos: facts.evidenceFileId === null ? [] : [{ id: facts.evidenceFileId, ownerId: evidenceOwnerId(facts.detectionId) }],
-      sourceRef: `camera:${camera.deviceId}/detection:${facts.detectionId}`,
+      sourceRef: detectionSourceRef(camera.deviceId, facts.detectionId),
       idempotencyKey: `video-${facts.detectionId}`,
     },
     { name: videoReporterName, divisionCode: camera.divisionCode, register: !facts.reminderFirst },

@@ -38,6 +38,9 @@ describe('Frigate events', () => {
     expect(detectionsOf(parseFrigateEvent(message({ sub_label: ['浙B12345', 0.92] })))[0]!.subLabel).toBe('浙B12345');
     expect(detectionsOf(parseFrigateEvent(message({ sub_label: '浙B12345' })))[0]!.subLabel).toBe('浙B12345');
     expect(detectionsOf(parseFrigateEvent(message({ sub_label: null })))[0]!.subLabel).toBeNull();
+    // LPR (0.16+): the plate read wins over a name Frigate gave the object, in either shape.
+    expect(detectionsOf(parseFrigateEvent(message({ sub_label: ['张三的车', 0.8], recognized_license_plate: ['浙BD12345', 0.91] })))[0]!.subLabel).toBe('浙BD12345');
+    expect(detectionsOf(parseFrigateEvent(message({ recognized_license_plate: '浙B12345' })))[0]!.subLabel).toBe('浙B12345');
     expect(detectionsOf(parseFrigateEvent(message({ entered_zones: ['no_parking'] })))[0]!.zoneNames).toEqual(['no_parking']);
     expect(detectionsOf(parseFrigateEvent(message({ active: false })))[0]!.stationary).toBe(true);
     expect(detectionsOf(parseFrigateEvent(message({ false_positive: true })))).toEqual([]);

@@ -3,14 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { createTestApp, type Session, type TestApp } from '../../../test/test-app.ts';
 import { startMqttIntake, type MqttIntake } from '../devices/mqtt/mqtt-intake.ts';
-import { demoCamera } from '../../demo/demo-video.ts';
-import { demoCameraId, detectionsOf, eventNotes, eventOf, eventPhotos, fakeFrigate, frigateLines, until, type FakeFrigate } from './test-support.ts';
+import { demoCamera, demoShop } from '../../demo/demo-video.ts';
+import { demoCameraId, detectionsOf, eventOf, eventPhotos, fakeFrigate, frigateLines, until, type FakeFrigate } from './test-support.ts';
 
 /**
  * End to end over real MQTT: the recorded Frigate sequence (new → updates → stationary for 3+ minutes
  * of Frigate's clock → end) for the demo camera, through the embedded broker and through the Mosquitto
  * server on 127.0.0.1:1883 (MQTT_URL mode). Each replay is exactly one detection and one illegal-parking
- * event (E0505) with the snapshot served by a stand-in Frigate, and "vehicle gone" on its timeline.
+ * event (E0505) with the snapshot served by a stand-in Frigate; the demo shop beside the camera is
+ * reminded and "vehicle gone" settles it (closed as resolved by reminder).
  */
 const mosquittoUrl = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const frigatePassword = 'test-frigate-password';
@@ -62,15 +63,15 @@ describe('Frigate over MQTT', () => {
     expect(row!.updates).toBe(8);
     const event = await eventOf(t, Number(row!.event_id));
     expect(event).toMatchObject({ source: 'video_ai', category_code: 'E0505', source_ref: `camera:${cameraId}/detection:${row!.id}` });
-    // 机动车乱停放 allows a polite reminder first: the event waits before 立案 (no shop near this camera,
-    // so no reminder goes out: see outreach/video-compliance.test.ts for the reminder path).
-    expect(event.state).toBe('reported');
+    // 机动车乱停放 allows a polite reminder first: the demo shop beside this camera is reminded (the
+    // recording reads no plate), and the car leaving settles it: closed as resolved by reminder.
+    expect(event).toMatchObject({ state: 'closed', close_type: 'reminder' });
+    const reminder = await t.app.db.selectFrom('outreach_reminder').select(['status', 'party_kind', 'party_name']).where('event_id', '=', event.id).executeTakeFirstOrThrow();
+    expect(reminder).toEqual({ status: 'complied', party_kind: 'enterprise', party_name: demoShop.name });
     const photos = await eventPhotos(t, event.id);
     expect(photos).toHaveLength(1);
     expect(photos[0]).toMatchObject({ mime: 'image/jpeg', width: 320, height: 180 });
     expect(frigate.requests).toContain(`/api/events/${frigateId}/snapshot.jpg?bbox=1`);
-    const notes = await eventNotes(t, event.id);
-    expect(notes.map((n) => n.note)).toEqual([expect.stringMatching(/小汽车已离开/)]);
     const events = await t.app.db.selectFrom('event').select('id').where('source_ref', 'like', `camera:${cameraId}/%`).where('id', '=', event.id).execute();
     expect(events).toHaveLength(1);
   }

@@ -360,7 +360,8 @@ export class VideoIntake {
 
   /** Takes the message's facts into the track; true when something a reader of the row cares about changed. */
   private apply(track: Track, d: Detection, camera: CameraEntry, receivedAt: number): boolean {
-    const before = { zones: [...track.zones.keys()].join(','), stationary: track.stationary, label: track.label };
+    // A plate read (the sub-label) is written at once: the reminder looks its owner up from the row.
+    const before = { zones: [...track.zones.keys()].join(','), stationary: track.stationary, label: track.label, subLabel: track.subLabel };
     const stationary = d.stationary ?? (d.box && track.box && track.updates > 0 ? iou(d.box, track.box) > stillOverlap : null);
     if (stationary !== null) track.stationary = stationary;
     track.label = d.label;
@@ -377,7 +378,7 @@ export class VideoIntake {
       // An object already in the zone when first seen has been there since the source first saw it.
       for (const [name, type] of present) if (!track.zones.has(name)) track.zones.set(name, { name, type, since: track.updates === 1 ? d.startedAt : d.at });
     }
-    return before.zones !== [...track.zones.keys()].join(',') || before.stationary !== track.stationary || before.label !== track.label;
+    return before.zones !== [...track.zones.keys()].join(',') || before.stationary !== track.stationary || before.label !== track.label || before.subLabel !== track.subLabel;
   }
 
   /** The first rule that holds for an open track without one; `sourceNow` on the source's clock. */

@@ -4,6 +4,7 @@ import type { OutreachProvider } from './provider.ts';
 import { outboxProvider } from './outbox-provider.ts';
 import { webhookProvider } from './webhook-provider.ts';
 import { aliyunSmsProvider } from './aliyun-sms-provider.ts';
+import { aliyunVoiceProvider } from './aliyun-voice-provider.ts';
 
 /**
  * Which provider sends each channel, and how the worker treats failures, from the environment (see
@@ -45,15 +46,24 @@ function providerFor(channel: Channel, env: Env): OutreachProvider {
         url: required(env, 'OUTREACH_WEBHOOK_URL', `${variable}=webhook`),
         secret: required(env, 'OUTREACH_WEBHOOK_SECRET', `${variable}=webhook`),
       });
-    case 'aliyun':
-      if (channel !== 'sms') throw new Error(`${variable}=aliyun: the Aliyun provider sends SMS only (use outbox or webhook for voice calls)`);
-      return aliyunSmsProvider({
+    case 'aliyun': {
+      const account = {
         accessKeyId: required(env, 'OUTREACH_ALIYUN_ACCESS_KEY_ID', `${variable}=aliyun`),
         accessKeySecret: required(env, 'OUTREACH_ALIYUN_ACCESS_KEY_SECRET', `${variable}=aliyun`),
-        signName: required(env, 'OUTREACH_ALIYUN_SIGN_NAME', `${variable}=aliyun`),
-        endpoint: env.OUTREACH_ALIYUN_ENDPOINT || 'https://dysmsapi.aliyuncs.com/',
         regionId: env.OUTREACH_ALIYUN_REGION || 'cn-hangzhou',
+      };
+      if (channel === 'sms') {
+        return aliyunSmsProvider({ ...account, signName: required(env, 'OUTREACH_ALIYUN_SIGN_NAME', `${variable}=aliyun`), endpoint: env.OUTREACH_ALIYUN_ENDPOINT || 'https://dysmsapi.aliyuncs.com/' });
+      }
+      const playTimes = positiveInt(env, 'OUTREACH_ALIYUN_VOICE_PLAY_TIMES', 2);
+      if (playTimes > 3) throw new Error(`OUTREACH_ALIYUN_VOICE_PLAY_TIMES must be 1, 2 or 3, got "${playTimes}"`);
+      return aliyunVoiceProvider({
+        ...account,
+        endpoint: env.OUTREACH_ALIYUN_VOICE_ENDPOINT || 'https://dyvmsapi.aliyuncs.com/',
+        calledShowNumber: env.OUTREACH_ALIYUN_VOICE_SHOW_NUMBER || null,
+        playTimes,
       });
+    }
     default:
       throw new Error(`${variable} must be outbox, webhook or aliyun, got "${name}"`);
   }

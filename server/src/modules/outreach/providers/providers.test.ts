@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalizedQuery, rpcSignature, stringToSign } from './aliyun-signature.ts';
 import { aliyunSmsProvider } from './aliyun-sms-provider.ts';
+import { aliyunVoiceProvider } from './aliyun-voice-provider.ts';
 import { verifyWebhookSignature, webhookProvider, webhookSignature } from './webhook-provider.ts';
 import { outboxProvider } from './outbox-provider.ts';
 import { deliveryConfigFromEnv } from './provider-config.ts';
@@ -90,6 +91,42 @@ describe('Aliyun SMS provider against a local Dysmsapi', () => {
   });
 });
 
+describe('Aliyun voice provider against a local Dyvmsapi', () => {
+  let gateway: FakeGateway;
+  const call: OutgoingMessage = { ...message, channel: 'voice', templateCode: 'TTS_287310042' };
+  const provider = (options: { secret?: string; show?: string | null } = {}) =>
+    aliyunVoiceProvider({ accessKeyId: 'LTAI5tTestKeyId', accessKeySecret: options.secret ?? 'aliyun-test-secret', endpoint: gateway.url, regionId: 'cn-hangzhou', calledShowNumber: options.show === undefined ? '057487001234' : options.show, playTimes: 2 });
+
+  beforeAll(async () => {
+    gateway = await fakeAliyun({ LTAI5tTestKeyId: 'aliyun-test-secret' }, 'SingleCallByTts');
+  });
+  afterAll(() => gateway.close());
+
+  it('places a signed SingleCallByTts with the TTS template and its values, and keeps the CallId', async () => {
+    gateway.mode = 'ok';
+    expect(await provider().send(call, soon())).toEqual({ outcome: 'sent', providerMessageId: expect.stringMatching(/\^0$/) });
+    const request = gateway.received.at(-1)!;
+    expect(request).toMatchObject({ Action: 'SingleCallByTts', Version: '2017-05-25', CalledNumber: '13905741234', CalledShowNumber: '057487001234', TtsCode: 'TTS_287310042', PlayTimes: '2', OutId: call.idempotencyKey });
+    expect(JSON.parse(request.TtsParam!)).toEqual(call.params);
+    // Public mode (公共模式): no display number is sent at all.
+    await provider({ show: null }).send(call, soon());
+    expect(gateway.received.at(-1)).not.toHaveProperty('CalledShowNumber');
+  });
+
+  it('retries flow control, fails refusals and bad signatures at once, never calls twice without an answer', async () => {
+    gateway.mode = 'busy';
+    expect(await provider().send(call, soon())).toEqual({ outcome: 'failed', retryable: true, error: 'isv.BUSINESS_LIMIT_CONTROL: 触发小时级流控Permits:5' });
+    gateway.mode = 'reject';
+    expect(await provider().send(call, soon())).toEqual({ outcome: 'failed', retryable: false, error: 'isv.TTS_TEMPLATE_ILLEGAL: TTS模板未审核通过' });
+    gateway.mode = 'ok';
+    expect(await provider({ secret: 'wrong-secret' }).send(call, soon())).toMatchObject({ outcome: 'failed', retryable: false, error: expect.stringMatching(/^SignatureDoesNotMatch/) });
+    gateway.mode = 'hang';
+    expect(await provider().send(call, AbortSignal.timeout(300))).toEqual({ outcome: 'unknown', error: expect.stringContaining('timeout') });
+    expect(provider().idempotent).toBe(false);
+    expect(await provider().send({ ...call, templateCode: null }, soon())).toMatchObject({ outcome: 'failed', retryable: false, error: expect.stringContaining('TTS_') });
+  });
+});
+
 describe('webhook provider', () => {
   const secret = 'webhook-shared-secret';
   let gateway: Awaited<ReturnType<typeof fakeWebhook>>;
@@ -140,6 +177,11 @@ describe('webhook provider', () => {
 });
 
 describe('provider configuration', () => {
+  it('selects Aliyun for voice calls (no SMS signature needed) and for SMS independently', () => {
+    const config = deliveryConfigFromEnv({ OUTREACH_VOICE_PROVIDER: 'aliyun', OUTREACH_ALIYUN_ACCESS_KEY_ID: 'id', OUTREACH_ALIYUN_ACCESS_KEY_SECRET: 'secret' });
+    expect([config.providers.sms.name, config.providers.voice.name, config.providers.voice.channels]).toEqual(['outbox', 'aliyun', ['voice']]);
+  });
+
   it('records everything and sends nothing by default', async () => {
     const config = deliveryConfigFromEnv({});
     expect([config.providers.sms.name, config.providers.voice.name]).toEqual(['outbox', 'outbox']);
@@ -148,7 +190,8 @@ describe('provider configuration', () => {
 
   it('says which setting is missing, without echoing secrets', () => {
     expect(() => deliveryConfigFromEnv({ OUTREACH_SMS_PROVIDER: 'aliyun', OUTREACH_ALIYUN_ACCESS_KEY_ID: 'id' })).toThrow('OUTREACH_ALIYUN_ACCESS_KEY_SECRET must be set when OUTREACH_SMS_PROVIDER=aliyun');
-    expect(() => deliveryConfigFromEnv({ OUTREACH_VOICE_PROVIDER: 'aliyun' })).toThrow('sends SMS only');
+    expect(() => deliveryConfigFromEnv({ OUTREACH_VOICE_PROVIDER: 'aliyun' })).toThrow('OUTREACH_ALIYUN_ACCESS_KEY_ID must be set when OUTREACH_VOICE_PROVIDER=aliyun');
+    expect(() => deliveryConfigFromEnv({ OUTREACH_VOICE_PROVIDER: 'aliyun', OUTREACH_ALIYUN_ACCESS_KEY_ID: 'id', OUTREACH_ALIYUN_ACCESS_KEY_SECRET: 's', OUTREACH_ALIYUN_VOICE_PLAY_TIMES: '4' })).toThrow('1, 2 or 3');
     expect(() => deliveryConfigFromEnv({ OUTREACH_SMS_PROVIDER: 'twilio' })).toThrow('must be outbox, webhook or aliyun');
     expect(() => deliveryConfigFromEnv({ OUTREACH_MAX_ATTEMPTS: '0' })).toThrow('positive integer');
   });

@@ -40,12 +40,20 @@ async function listen(handler: (request: http.IncomingMessage, body: string, rep
   };
 }
 
+/** What one Aliyun product requires of a request, and its answer's id (SendSms: BizId; SingleCallByTts: CallId). */
+const aliyunActions = {
+  SendSms: { required: ['PhoneNumbers', 'SignName', 'TemplateCode'], id: 'BizId', rejected: { Code: 'isv.MOBILE_NUMBER_ILLEGAL', Message: '非法手机号' } },
+  SingleCallByTts: { required: ['CalledNumber', 'TtsCode'], id: 'CallId', rejected: { Code: 'isv.TTS_TEMPLATE_ILLEGAL', Message: 'TTS模板未审核通过' } },
+} as const;
+
 /**
- * Dysmsapi as documented: form parameters, RPC signature checked with the secret of the key id,
- * Timestamp within 15 minutes, a SignatureNonce used once. Answers `{"Code": "OK", "BizId": …}` or an
- * error Code: isv.BUSINESS_LIMIT_CONTROL (busy), isv.MOBILE_NUMBER_ILLEGAL (reject), SignatureDoesNotMatch.
+ * Dysmsapi (SendSms) or Dyvmsapi (SingleCallByTts) as documented: form parameters, RPC signature
+ * checked with the secret of the key id, Timestamp within 15 minutes, a SignatureNonce used once.
+ * Answers `{"Code": "OK", "BizId" | "CallId": …}` or an error Code: isv.BUSINESS_LIMIT_CONTROL (busy),
+ * a permanent refusal (reject), SignatureDoesNotMatch.
  */
-export async function fakeAliyun(keys: Record<string, string>): Promise<FakeGateway> {
+export async function fakeAliyun(keys: Record<string, string>, action: keyof typeof aliyunActions = 'SendSms'): Promise<FakeGateway> {
+  const spec = aliyunActions[action];
   const nonces = new Set<string>();
   const gateway: FakeGateway = { url: '', received: [], mode: 'ok', close: async () => {} };
   // The encoding the documentation suggests building from a form encoder: + → %20, * → %2A, %7E → ~.
@@ -68,17 +76,17 @@ export async function fakeAliyun(keys: Record<string, string>): Promise<FakeGate
     if (Math.abs(Date.parse(params.Timestamp ?? '') - Date.now()) > 15 * 60_000) return reply(400, { Code: 'InvalidTimeStamp.Expired', Message: 'Specified time stamp or date value is expired.', RequestId: requestId() });
     if (nonces.has(params.SignatureNonce ?? '')) return reply(400, { Code: 'SignatureNonceUsed', Message: 'Specified signature nonce was used already.', RequestId: requestId() });
     nonces.add(params.SignatureNonce!);
-    if (params.Action !== 'SendSms' || params.Version !== '2017-05-25' || params.SignatureMethod !== 'HMAC-SHA1' || params.SignatureVersion !== '1.0' || !params.PhoneNumbers || !params.SignName || !params.TemplateCode) {
+    if (params.Action !== action || params.Version !== '2017-05-25' || params.SignatureMethod !== 'HMAC-SHA1' || params.SignatureVersion !== '1.0' || spec.required.some((name) => !params[name])) {
       return reply(400, { Code: 'MissingParameter', Message: 'A required parameter is missing.', RequestId: requestId() });
     }
     gateway.received.push(params);
     switch (gateway.mode) {
       case 'ok':
-        return reply(200, { Code: 'OK', Message: 'OK', BizId: `90061974693649844${gateway.received.length}^0`, RequestId: requestId() });
+        return reply(200, { Code: 'OK', Message: 'OK', [spec.id]: `90061974693649844${gateway.received.length}^0`, RequestId: requestId() });
       case 'busy':
         return reply(200, { Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: '触发小时级流控Permits:5', RequestId: requestId() });
       case 'reject':
-        return reply(200, { Code: 'isv.MOBILE_NUMBER_ILLEGAL', Message: '非法手机号', RequestId: requestId() });
+        return reply(200, { ...spec.rejected, RequestId: requestId() });
       case 'hang':
         return reply(0, null);
     }

@@ -22,7 +22,7 @@ export function issueMessage(locale: Locale, issue: FieldIssue): string {
 }
 
 /** Every rejected row's problems, row by row and left to right, each naming the row number, the column as headed in the file, and why. */
-export function rowErrors(drafts: Draft[], mapping: ColumnMapping, locale: Locale): { errors: RowError[]; truncated: boolean } {
+export function rowErrors(drafts: Pick<Draft, 'row' | 'issues'>[], mapping: ColumnMapping, locale: Locale): { errors: RowError[]; truncated: boolean } {
   const headerOf = new Map(mapping.columns.map((c) => [c.field.key, c.header]));
   const columnOf = new Map(mapping.columns.map((c) => [c.field.key, c.index]));
   const byColumn = (a: FieldIssue, b: FieldIssue) => (columnOf.get(a.field) ?? Infinity) - (columnOf.get(b.field) ?? Infinity);

@@ -1,6 +1,7 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../../../auth/auth.plugin.ts';
 import { AppError, conflict } from '../../../http/errors.ts';
+import { problemBody } from '../../../http/problem.ts';
 import { runCommand } from '../../../http/command.ts';
 import type { InputCrs } from '../../../gis/coordinates.ts';
 import { draftRecords, resolveDrafts, type Draft } from '../drafts.ts';
@@ -29,6 +30,19 @@ export interface ImportReport {
 export class ImportRejected extends AppError {
   constructor(readonly report: ImportReport) {
     super('IMPORT_ROWS_REJECTED', 422, { rows: report.rows, rejected: report.rejected });
+  }
+}
+
+/**
+ * The reply to an import: the report; an all-or-nothing import with rejected rows as problem+json 422
+ * with the row report as extension members, so the caller can fix the file.
+ */
+export async function answerImport(request: FastifyRequest, reply: FastifyReply, work: () => Promise<ImportReport>) {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof ImportRejected)) throw error;
+    return reply.code(422).type('application/problem+json; charset=utf-8').send({ ...problemBody(error, actorOf(request).locale, request.url), ...error.report });
   }
 }
 

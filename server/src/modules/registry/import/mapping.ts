@@ -1,5 +1,5 @@
 import { AppError } from '../../../http/errors.ts';
-import type { FieldSpec, RecordKind } from '../record-kind.ts';
+import type { FieldSpec, SheetKind } from '../record-kind.ts';
 
 /**
  * Which spreadsheet column feeds which field. By default a header matches a field by its Chinese or
@@ -17,7 +17,7 @@ const normalise = (header: string) =>
     .replace(/[\s*_\-]/g, '')
     .toLowerCase();
 
-export function mapColumns(kind: RecordKind, headers: string[], override: Record<string, string> = {}): ColumnMapping {
+export function mapColumns(kind: SheetKind, headers: string[], override: Record<string, string> = {}): ColumnMapping {
   const byName = new Map<string, FieldSpec>();
   for (const field of kind.fields) for (const name of [field.zh, field.en, field.key, ...(field.aliases ?? [])]) byName.set(normalise(name), field);
   const byKey = new Map(kind.fields.map((f) => [f.key, f]));

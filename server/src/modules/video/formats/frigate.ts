@@ -3,7 +3,9 @@ import { invalid, timeOf, type Detection, type Parsed } from '../detection.ts';
 /**
  * Frigate's `<prefix>/events` messages: `{type: new|update|end, before, after}` about one tracked
  * object (sensing reference §1.2–1.3). `after` is the current state. Quirks handled here:
- * - `sub_label` is null, a string (HTTP API) or `[name, score]` (MQTT);
+ * - `sub_label` is null, a string (HTTP API) or `[name, score]` (MQTT); `recognized_license_plate`
+ *   (LPR, 0.16+) likewise: the plate read is kept as the sub-label (for the plate registry), before a
+ *   name Frigate gave the object;
  * - zones: `current_zones` is where the object is now, `entered_zones` is cumulative (and the only one
  *   reduced test clients send): the first present is used;
  * - `false_positive: true` objects are not detections (Frigate sends `end` only for true positives);
@@ -43,7 +45,7 @@ export function parseFrigateEvent(payload: Buffer | string, now = Date.now()): P
     trackKey: id,
     phase: type as Detection['phase'],
     label,
-    subLabel: subLabelOf(after.sub_label),
+    subLabel: subLabelOf(after.recognized_license_plate) ?? subLabelOf(after.sub_label),
     score: number(after.top_score) ?? number(after.score),
     box: null,
     zoneNames: stringArray(after.current_zones) ?? stringArray(after.entered_zones) ?? [],
