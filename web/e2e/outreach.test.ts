@@ -134,7 +134,7 @@ describe('outreach: reminders, log, templates, opt-outs', () => {
     await body.fill('您好！{time}在{place}发现机动车违规停放，影响通行，请于{deadline_minutes}分钟内驶离。感谢配合！【{sign}】');
     await dialog.locator('[data-test="template-preview"]', { hasText: '古林镇薛家村布政路12号' }).waitFor();
     await admin.screenshot({ path: path.join(screenshots, 'outreach-templates.png') });
-    await dialog.locator('[data-test="template-save"]').click();
+    await dialog.locator('[data-test="save"]').click();
     await dialog.waitFor({ state: 'hidden' });
     await admin.locator('[data-test="outreach-templates"]', { hasText: '影响通行，请于' }).waitFor();
     await admin.setViewportSize({ width: 1440, height: 1500 });
@@ -144,7 +144,7 @@ describe('outreach: reminders, log, templates, opt-outs', () => {
     await command.goto(`${baseUrl}/outreach/opt-outs`);
     await command.locator('[data-test="opt-out-add"]').click();
     await command.locator('[data-test="opt-out-phone"]').fill('139 0574 1234');
-    await command.locator('[data-test="opt-out-save"]').click();
+    await command.locator('.el-dialog[data-test="opt-out-dialog"] [data-test="save"]').click();
     await command.locator('[data-test="opt-out-table"] .el-table__row', { hasText: '139****1234' }).waitFor();
   }, 180_000);
 });
