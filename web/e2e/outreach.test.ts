@@ -1,9 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { e2eServer, launchBrowser, login } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { e2eSession, screenshots, type E2eSession } from './browser.ts';
 
 /**
  * Polite reminders (视频AI + 114) in the browser: two video-AI events at a shop of the demo town; the
@@ -12,37 +10,19 @@ import { e2eServer, launchBrowser, login } from './browser.ts';
  * messages with masked numbers and their delivery status; an administrator edits a template with the
  * live preview; a number goes on the opt-out list.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const screenshots = path.join(root, 'screenshots');
-const password = 'Gongzhi@2026';
 
 describe('outreach: reminders, log, templates, opt-outs', () => {
-  let browser: Browser;
+  let e2e: E2eSession;
   let baseUrl: string;
-  let closeServer: (() => Promise<void>) | undefined;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(screenshots, { recursive: true });
-    const server = await e2eServer();
-    baseUrl = server.url;
-    closeServer = () => server.close();
-    browser = await launchBrowser();
+    e2e = await e2eSession();
+    baseUrl = e2e.baseUrl;
   }, 120_000);
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await closeServer?.();
-  });
+  afterAll(() => e2e?.close());
 
-  async function signIn(username: string, height = 900): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    contexts.push(context);
-    const page = await context.newPage();
-    await login(page, baseUrl, username, password);
-    return page;
-  }
+  const signIn = (username: string, height = 900) => e2e.signIn(username, { height });
 
   /** An API call as the signed-in person (cookie and CSRF header), for setting the scene. */
   function api<T>(page: Page, method: string, url: string, body?: unknown): Promise<T> {
