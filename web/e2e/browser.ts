@@ -1,4 +1,13 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Where the browser tests leave their screenshots, to be looked at: `screenshots/` at the repository root. */
+export const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../screenshots');
+
+/** The password of every account in the demo town. */
+export const demoPassword = 'Gongzhi@2026';
 
 /** Headless Chromium from the system package; playwright-core ships no browser of its own. */
 export function launchBrowser(): Promise<Browser> {
@@ -25,3 +34,53 @@ export async function e2eServer(options: { supervision?: boolean } = {}): Promis
   const server = await startTestServer(options);
   return { url: server.url.replace(/\/$/, ''), close: () => server.close() };
 }
+
+export interface PageOptions {
+  /** A phone (390×844, touch, 2× pixels) instead of a 1440-wide desktop. */
+  phone?: boolean;
+  width?: number;
+  height?: number;
+  acceptDownloads?: boolean;
+}
+
+/**
+ * One server and one headless browser for a test file. Each page gets its own context (its own
+ * cookies, so several people can be signed in at once), in Chinese and Shanghai time, standing at
+ * `geolocation` when given; `close` ends
+ * the browser (and with it every page) and the server.
+ */
+export async function e2eSession({ supervision, geolocation }: { supervision?: boolean; geolocation?: { latitude: number; longitude: number } } = {}) {
+  fs.mkdirSync(screenshots, { recursive: true });
+  const server = await e2eServer({ supervision });
+  const browser = await launchBrowser();
+
+  async function newPage({ phone, width = 1440, height = 900, acceptDownloads }: PageOptions = {}): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: phone ? { width: 390, height: 844 } : { width, height },
+      deviceScaleFactor: phone ? 2 : 1,
+      isMobile: phone,
+      hasTouch: phone,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      acceptDownloads,
+      ...(geolocation ? { geolocation: { ...geolocation, accuracy: 12 }, permissions: ['geolocation'] } : {}),
+    });
+    return context.newPage();
+  }
+
+  /** A new page signed in as one of the demo accounts. */
+  async function signIn(username: string, pageOptions: PageOptions = {}): Promise<Page> {
+    const page = await newPage(pageOptions);
+    await login(page, server.url, username, demoPassword);
+    return page;
+  }
+
+  async function close() {
+    await browser.close();
+    await server.close();
+  }
+
+  return { baseUrl: server.url, browser, newPage, signIn, close };
+}
+
+export type E2eSession = Awaited<ReturnType<typeof e2eSession>>;

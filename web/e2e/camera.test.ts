@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { e2eServer, launchBrowser, login } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { e2eSession, screenshots, type E2eSession } from './browser.ts';
 import { demoCamera } from '../../server/src/demo/demo-video.ts';
 import { demoStreetFrame } from '../../server/src/demo/frigate-simulator.ts';
 
@@ -15,33 +15,26 @@ import { demoStreetFrame } from '../../server/src/demo/frigate-simulator.ts';
  * on the image (and refused while it has too few points), and the detection with its event.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const screenshots = path.join(root, 'screenshots');
-const password = 'Gongzhi@2026';
 const dahuaStart = fs.readFileSync(path.join(root, 'server/test/fixtures/video/dahua-parking-start.txt'));
 
 describe('camera page', () => {
-  let browser: Browser;
+  let e2e: E2eSession;
   let baseUrl: string;
-  let closeServer: (() => Promise<void>) | undefined;
   let frigate: http.Server;
   let frigateUrl: string;
 
   beforeAll(async () => {
-    fs.mkdirSync(screenshots, { recursive: true });
-    const server = await e2eServer();
-    baseUrl = server.url;
-    closeServer = () => server.close();
+    e2e = await e2eSession();
+    baseUrl = e2e.baseUrl;
     const frame = await demoStreetFrame(true);
     frigate = http.createServer((_request, response) => response.writeHead(200, { 'content-type': 'image/jpeg' }).end(frame));
     await new Promise<void>((resolve) => frigate.listen(0, '127.0.0.1', resolve));
     frigateUrl = `http://127.0.0.1:${(frigate.address() as AddressInfo).port}`;
-    browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
     await new Promise((resolve) => frigate?.close(resolve));
-    await closeServer?.();
+    await e2e?.close();
   });
 
   /** The API as the signed-in page would call it (cookie from the context, CSRF header). */
@@ -53,9 +46,7 @@ describe('camera page', () => {
   }
 
   it('shows the frame with its zones, draws and saves a new zone on the image, lists the detection with its event', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    const page = await context.newPage();
-    await login(page, baseUrl, 'admin', password);
+    const page = await e2e.signIn('admin', { height: 960 });
 
     const { items } = await api(page, 'GET', `/api/devices?type=camera&keyword=${encodeURIComponent(demoCamera.name)}`);
     const id = items[0].id as number;
@@ -126,6 +117,6 @@ describe('camera page', () => {
 
     await page.locator('[data-test="detection"] img').first().evaluate((img: HTMLImageElement) => img.decode());
     await page.screenshot({ path: path.join(screenshots, 'camera-zones.png'), fullPage: true });
-    await context.close();
+    await page.context().close();
   });
 });

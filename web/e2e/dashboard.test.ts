@@ -1,47 +1,33 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { e2eServer, launchBrowser, login } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { e2eSession, screenshots, type E2eSession } from './browser.ts';
 
 /**
  * The command-room dashboard on a 1920×1080 screen: the command center opens it from the menu, a
  * hotline report made through the API appears in the live feed within two seconds and the counters
  * follow; then the screen drills into the event's village and back up to the town.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const screenshots = path.join(root, 'screenshots');
-const password = 'Gongzhi@2026';
 /** Inside 薛家村第1网格 (33020310320101): the demo outlines are deterministic. */
 const spot = { lng: 121.4216, lat: 29.897 };
 const town = '330203103';
 const village = '330203103201';
 
 describe('command-room dashboard', () => {
-  let browser: Browser;
+  let e2e: E2eSession;
   let baseUrl: string;
-  let closeServer: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    fs.mkdirSync(screenshots, { recursive: true });
-    const server = await e2eServer();
-    baseUrl = server.url;
-    closeServer = () => server.close();
-    browser = await launchBrowser();
+    e2e = await e2eSession();
+    baseUrl = e2e.baseUrl;
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await closeServer?.();
-  });
+  afterAll(() => e2e?.close());
 
   const number = async (page: Page, selector: string) => Number((await page.locator(`${selector} strong`).textContent())!.replace(/,/g, ''));
 
   it('shows a new report live, then drills into its village and back', async () => {
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    const page = await context.newPage();
-    await login(page, baseUrl, 'command', password);
+    const page = await e2e.signIn('command', { width: 1920, height: 1080 });
     await page.locator('[data-test="menu-dashboard"]').click();
     const dashboard = page.locator('[data-test="dashboard"]');
     await page.locator(`[data-test="dashboard"][data-status="ready"][data-division="${town}"][data-live="true"]`).waitFor();
@@ -84,6 +70,6 @@ describe('command-room dashboard', () => {
     await page.locator('[data-test="dashboard-up"]').click();
     await page.locator(`[data-test="dashboard"][data-status="ready"][data-division="${town}"]`).waitFor();
     expect(await dashboard.getAttribute('data-live')).toBe('true');
-    await context.close();
+    await page.context().close();
   }, 120_000);
 });

@@ -1,25 +1,17 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { e2eServer, launchBrowser, login } from './browser.ts';
+import { e2eSession, screenshots, type E2eSession } from './browser.ts';
 
 /**
  * The demo sensors report a day of telemetry over the HTTP device API (the path MQTT messages share),
  * some of it over their thresholds; the command center finds the gas detector in the device list, reads
  * its chart, rules and alarm on the device page, then acknowledges and clears alarms in the console.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const screenshots = path.join(root, 'screenshots');
-const password = 'Gongzhi@2026';
 const tokens = { gas: 'demo-gas-xuejia-01', smoke: 'demo-smoke-xuejia-01', manhole: 'demo-manhole-xuejia-01', hydrant: 'demo-hydrant-xuejia-01' };
 
 describe('devices, telemetry and alarms in the browser', () => {
-  let browser: Browser;
+  let e2e: E2eSession;
   let baseUrl: string;
-  let closeServer: (() => Promise<void>) | undefined;
-  const contexts: BrowserContext[] = [];
 
   async function send(token: string, body: unknown) {
     const response = await fetch(`${baseUrl}/api/v1/${token}/telemetry`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -33,11 +25,8 @@ describe('devices, telemetry and alarms in the browser', () => {
   }
 
   beforeAll(async () => {
-    fs.mkdirSync(screenshots, { recursive: true });
-    const server = await e2eServer();
-    baseUrl = server.url;
-    closeServer = () => server.close();
-    browser = await launchBrowser();
+    e2e = await e2eSession();
+    baseUrl = e2e.baseUrl;
     const wave = (i: number, base: number, amplitude: number) => Number((base + amplitude * Math.sin(i / 9) + ((i * 7) % 5) * 0.2).toFixed(2));
     await day(tokens.gas, (i) => ({ gas_lel: i > 100 && i < 110 ? 18 + i - 100 : wave(i, 4, 2), battery: 92 - Math.floor(i / 40) }));
     await send(tokens.gas, { gas_lel: 31.5, battery: 88 });
@@ -50,19 +39,9 @@ describe('devices, telemetry and alarms in the browser', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }, 180_000);
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await closeServer?.();
-  });
+  afterAll(() => e2e?.close());
 
-  async function signIn(username: string, height = 900): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    contexts.push(context);
-    const page = await context.newPage();
-    await login(page, baseUrl, username, password);
-    return page;
-  }
+  const signIn = (username: string, height = 900) => e2e.signIn(username, { height });
 
   it('finds the alarmed gas detector in the list and shows its chart, rules and alarm on its page', async () => {
     const page = await signIn('command', 1500);

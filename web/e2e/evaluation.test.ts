@@ -1,9 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { e2eServer, launchBrowser, login } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { e2eSession, screenshots, type E2eSession } from './browser.ts';
 
 /**
  * The town leader evaluates the demo town: this quarter by village, a number opened to its cases
@@ -11,28 +9,17 @@ import { e2eServer, launchBrowser, login } from './browser.ts';
  * down to its grids, the units' tab, the XLSX export and the English page. Saves
  * screenshots/evaluation.png (and the cases dialog and the English page beside it).
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const screenshots = path.join(root, 'screenshots');
 
 describe('the evaluation page', () => {
-  let browser: Browser;
+  let e2e: E2eSession;
   let page: Page;
-  let closeServer: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    fs.mkdirSync(screenshots, { recursive: true });
-    const server = await e2eServer();
-    closeServer = () => server.close();
-    browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-    page = await context.newPage();
-    await login(page, server.url, 'leader', 'Gongzhi@2026');
+    e2e = await e2eSession();
+    page = await e2e.signIn('leader', { height: 1000, acceptDownloads: true });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await closeServer?.();
-  });
+  afterAll(() => e2e?.close());
 
   const table = () => page.locator('[data-test="evaluation-table"]');
   const dialog = () => page.locator('.evaluation-cases');

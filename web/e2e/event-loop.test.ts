@@ -1,10 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { e2eServer, launchBrowser, login } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { e2eSession, screenshots, type E2eSession } from './browser.ts';
 
 /**
  * One resident report through the whole closed loop, each step by the role that does it in the demo
@@ -12,9 +10,6 @@ import { e2eServer, launchBrowser, login } from './browser.ts';
  * → dept (sign, submit with an "after" photo) → command (send to check) → grid (check passes) →
  * command (close) → the resident's progress page shows 结案.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const screenshots = path.join(root, 'screenshots');
-const password = 'Gongzhi@2026';
 /** Inside 薛家村第1网格 (33020310320101), the demo grid worker's own grid: the demo outlines are deterministic. */
 const spot = { latitude: 29.897, longitude: 121.4216 };
 /** 非法小广告: the demo routing rules send 宣传广告 to 古林综合行政执法队 (GL-ENF), where `dept` works. */
@@ -31,45 +26,15 @@ function photo(withLeaflets: boolean): Promise<Buffer> {
 }
 
 describe('the event loop, from a resident report to closure', () => {
-  let browser: Browser;
+  let e2e: E2eSession;
   let baseUrl: string;
-  let closeServer: (() => Promise<void>) | undefined;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(screenshots, { recursive: true });
-    const server = await e2eServer();
-    baseUrl = server.url;
-    closeServer = () => server.close();
-    browser = await launchBrowser();
+    e2e = await e2eSession({ geolocation: spot });
+    baseUrl = e2e.baseUrl;
   }, 120_000);
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await closeServer?.();
-  });
-
-  async function newPage(options: { phone?: boolean; height?: number } = {}): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: options.phone ? { width: 390, height: 844 } : { width: 1440, height: options.height ?? 900 },
-      deviceScaleFactor: options.phone ? 2 : 1,
-      isMobile: options.phone,
-      hasTouch: options.phone,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      geolocation: { ...spot, accuracy: 12 },
-      permissions: ['geolocation'],
-    });
-    contexts.push(context);
-    return context.newPage();
-  }
-
-  async function signIn(username: string, options: { height?: number } = {}): Promise<Page> {
-    const page = await newPage(options);
-    await login(page, baseUrl, username, password);
-    return page;
-  }
+  afterAll(() => e2e?.close());
 
   /** Finds the event through the queue page's search, as a person would, and opens it. */
   async function openEvent(page: Page, code: string) {
@@ -93,7 +58,7 @@ describe('the event loop, from a resident report to closure', () => {
 
   it('walks one public report through every role to 结案', async () => {
     // ---- the resident, on a phone
-    const phone = await newPage({ phone: true });
+    const phone = await e2e.newPage({ phone: true });
     await phone.goto(`${baseUrl}/h5/report`);
     await phone.locator(`[data-test="h5-major-${category.major}"]`).click();
     await phone.locator(`[data-test="h5-category-${category.code}"]`).click();
@@ -115,7 +80,7 @@ describe('the event loop, from a resident report to closure', () => {
     expect(trackUrl).toContain('token=');
 
     // ---- the command center: it is waiting in 待受理
-    const command = await signIn('command');
+    const command = await e2e.signIn('command');
     await command.goto(`${baseUrl}/events?queue=accept`);
     await command.locator('[data-test="events-table"] .el-table__row', { hasText: code }).waitFor();
     await command.screenshot({ path: path.join(screenshots, 'event-queue.png') });
@@ -131,7 +96,7 @@ describe('the event loop, from a resident report to closure', () => {
     });
 
     // ---- the enforcement squad signs and handles it
-    const dept = await signIn('dept');
+    const dept = await e2e.signIn('dept');
     await openEvent(dept, code);
     await act(dept, 'sign', '处置中');
     await act(dept, 'submit', '已处置', async (dialog) => {
@@ -144,12 +109,12 @@ describe('the event loop, from a resident report to closure', () => {
     await command.reload();
     await command.locator('[data-test="event-state"]', { hasText: '已处置' }).waitFor();
     await act(command, 'request_check', '核查中');
-    const grid = await signIn('grid');
+    const grid = await e2e.signIn('grid');
     await openEvent(grid, code);
     await act(grid, 'check_pass', '待结案', (dialog) => dialog.locator('[data-test="action-note"]').fill('现场核查，小广告已清除干净'));
 
     // ---- and the command center closes it
-    const closer = await signIn('command', { height: 1500 });
+    const closer = await e2e.signIn('command', { height: 1500 });
     await openEvent(closer, code);
     await act(closer, 'close', '已结案');
     expect(await closer.locator('[data-test="event-photos"] .el-image').count()).toBe(2);

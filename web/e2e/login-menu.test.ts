@@ -1,40 +1,22 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { e2eServer, launchBrowser, login } from './browser.ts';
+import { demoPassword as password, e2eSession, login, screenshots, type E2eSession } from './browser.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const screenshots = path.join(root, 'screenshots');
-const password = 'Gongzhi@2026';
 const systemMenu = ['menu-system-users', 'menu-system-roles', 'menu-system-divisions', 'menu-system-organizations', 'menu-system-tokens', 'menu-system-audit', 'menu-system-login-log'];
 
 describe('sign-in and permission-driven menu', () => {
-  let browser: Browser;
+  let e2e: E2eSession;
   let baseUrl: string;
-  let closeServer: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    fs.mkdirSync(screenshots, { recursive: true });
-    const server = await e2eServer();
-    baseUrl = server.url;
-    closeServer = () => server.close();
-    browser = await launchBrowser();
+    e2e = await e2eSession();
+    baseUrl = e2e.baseUrl;
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await closeServer?.();
-  });
-
-  async function newPage() {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    return context.newPage();
-  }
+  afterAll(() => e2e?.close());
 
   it('admin sees every system page in the menu', async () => {
-    const page = await newPage();
+    const page = await e2e.newPage();
     await page.goto(`${baseUrl}/login`);
     await page.locator('[data-test="login-form"]').waitFor();
     await page.screenshot({ path: path.join(screenshots, 'login.png') });
@@ -51,7 +33,7 @@ describe('sign-in and permission-driven menu', () => {
   }, 60_000);
 
   it('a grid worker sees only the home page', async () => {
-    const page = await newPage();
+    const page = await e2e.newPage();
     await login(page, baseUrl, 'grid', password);
     await page.locator('[data-test="work-queue"]').waitFor();
     expect(await page.locator('[data-test="menu-system"]').count()).toBe(0);

@@ -1,38 +1,25 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { e2eServer, launchBrowser, login } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { demoPassword as password, e2eSession, login, screenshots, type E2eSession } from './browser.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const screenshots = path.join(root, 'screenshots');
-const password = 'Gongzhi@2026';
 
 describe('town map (一张图)', () => {
-  let browser: Browser;
+  let e2e: E2eSession;
   let baseUrl: string;
-  let closeServer: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    fs.mkdirSync(screenshots, { recursive: true });
-    const server = await e2eServer();
-    baseUrl = server.url;
-    closeServer = () => server.close();
-    browser = await launchBrowser();
+    e2e = await e2eSession();
+    baseUrl = e2e.baseUrl;
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await closeServer?.();
-  });
+  afterAll(() => e2e?.close());
 
   /** Requests that left the platform: with the default (no basemap) there must be none. */
   let outside: string[] = [];
 
   async function openMap(username: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    const page = await context.newPage();
+    const page = await e2e.newPage();
     outside = [];
     page.on('request', (request) => {
       if (!request.url().startsWith(baseUrl) && !request.url().startsWith('data:')) outside.push(request.url());

@@ -1,9 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { e2eServer, launchBrowser, login } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { e2eSession, screenshots, type E2eSession } from './browser.ts';
 
 /**
  * Polite reminders (视频AI + 114) in the browser: two video-AI events at a shop of the demo town; the
@@ -12,37 +10,19 @@ import { e2eServer, launchBrowser, login } from './browser.ts';
  * messages with masked numbers and their delivery status; an administrator edits a template with the
  * live preview; a number goes on the opt-out list.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const screenshots = path.join(root, 'screenshots');
-const password = 'Gongzhi@2026';
 
 describe('outreach: reminders, log, templates, opt-outs', () => {
-  let browser: Browser;
+  let e2e: E2eSession;
   let baseUrl: string;
-  let closeServer: (() => Promise<void>) | undefined;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(screenshots, { recursive: true });
-    const server = await e2eServer();
-    baseUrl = server.url;
-    closeServer = () => server.close();
-    browser = await launchBrowser();
+    e2e = await e2eSession();
+    baseUrl = e2e.baseUrl;
   }, 120_000);
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await closeServer?.();
-  });
+  afterAll(() => e2e?.close());
 
-  async function signIn(username: string, height = 900): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    contexts.push(context);
-    const page = await context.newPage();
-    await login(page, baseUrl, username, password);
-    return page;
-  }
+  const signIn = (username: string, height = 900) => e2e.signIn(username, { height });
 
   /** An API call as the signed-in person (cookie and CSRF header), for setting the scene. */
   function api<T>(page: Page, method: string, url: string, body?: unknown): Promise<T> {
@@ -134,7 +114,7 @@ describe('outreach: reminders, log, templates, opt-outs', () => {
     await body.fill('您好！{time}在{place}发现机动车违规停放，影响通行，请于{deadline_minutes}分钟内驶离。感谢配合！【{sign}】');
     await dialog.locator('[data-test="template-preview"]', { hasText: '古林镇薛家村布政路12号' }).waitFor();
     await admin.screenshot({ path: path.join(screenshots, 'outreach-templates.png') });
-    await dialog.locator('[data-test="template-save"]').click();
+    await dialog.locator('[data-test="save"]').click();
     await dialog.waitFor({ state: 'hidden' });
     await admin.locator('[data-test="outreach-templates"]', { hasText: '影响通行，请于' }).waitFor();
     await admin.setViewportSize({ width: 1440, height: 1500 });
@@ -144,7 +124,7 @@ describe('outreach: reminders, log, templates, opt-outs', () => {
     await command.goto(`${baseUrl}/outreach/opt-outs`);
     await command.locator('[data-test="opt-out-add"]').click();
     await command.locator('[data-test="opt-out-phone"]').fill('139 0574 1234');
-    await command.locator('[data-test="opt-out-save"]').click();
+    await command.locator('.el-dialog[data-test="opt-out-dialog"] [data-test="save"]').click();
     await command.locator('[data-test="opt-out-table"] .el-table__row', { hasText: '139****1234' }).waitFor();
   }, 180_000);
 

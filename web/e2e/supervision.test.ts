@@ -1,41 +1,26 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { e2eServer, launchBrowser, login } from './browser.ts';
+import { demoPassword as password, e2eSession, login, screenshots, type E2eSession } from './browser.ts';
 
 /**
  * The command room's supervision list (automatic 督办 on the demo town's overdue cases, plus a
  * leader's 挂牌督办), the addressed unit's written reply on the event page, the notice bell, and a
  * resident's satisfaction callback on the H5 progress page.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const screenshots = path.join(root, 'screenshots');
-const password = 'Gongzhi@2026';
 /** 垃圾/杂物堆放-type street case in 薛家村第1网格, sent to the enforcement team where `dept` works. */
 const spot = { lng: 121.4216, lat: 29.897 };
 const category = 'E0201';
 
 describe('supervision and callbacks in the browser', () => {
-  let browser: Browser;
+  let e2e: E2eSession;
   let baseUrl: string;
-  let closeServer: (() => Promise<void>) | undefined;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(screenshots, { recursive: true });
-    const server = await e2eServer({ supervision: true });
-    baseUrl = server.url;
-    closeServer = () => server.close();
-    browser = await launchBrowser();
+    e2e = await e2eSession({ supervision: true });
+    baseUrl = e2e.baseUrl;
   }, 120_000);
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await closeServer?.();
-  });
+  afterAll(() => e2e?.close());
 
   /** A signed-in API caller, for setting the scene quickly. */
   async function caller(username: string) {
@@ -50,19 +35,6 @@ describe('supervision and callbacks in the browser', () => {
     };
   }
 
-  async function newPage(options: { phone?: boolean; height?: number } = {}): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: options.phone ? { width: 390, height: 844 } : { width: 1440, height: options.height ?? 900 },
-      deviceScaleFactor: options.phone ? 2 : 1,
-      isMobile: options.phone,
-      hasTouch: options.phone,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    contexts.push(context);
-    return context.newPage();
-  }
-
   it('shows the supervision list and takes the unit’s written reply to a 挂牌督办', async () => {
     const command = await caller('command');
     const enf = ((await command('GET', '/api/system/organizations')) as { items: { id: number; code: string }[] }).items.find((o) => o.code === 'GL-ENF')!.id;
@@ -72,7 +44,7 @@ describe('supervision and callbacks in the browser', () => {
     await command('POST', `/api/events/${event.id}/actions/dispatch`, { organizationId: enf });
 
     // ---- the town leader lists it on the event page
-    const leader = await newPage();
+    const leader = await e2e.newPage();
     await login(leader, baseUrl, 'leader', password);
     await leader.goto(`${baseUrl}/events/${event.id}`);
     await leader.locator('[data-test="supervision-list"]').click();
@@ -84,7 +56,7 @@ describe('supervision and callbacks in the browser', () => {
     expect(await leader.locator('[data-test="supervision-list"]').count()).toBe(0);
 
     // ---- the command room's list
-    const room = await newPage();
+    const room = await e2e.newPage();
     await login(room, baseUrl, 'command', password);
     await room.locator('[data-test="menu-supervision"]').click();
     const table = room.locator('[data-test="supervision-table"]');
@@ -101,7 +73,7 @@ describe('supervision and callbacks in the browser', () => {
     expect(await table.locator('[data-test="level-supervise"]').count()).toBe(0);
 
     // ---- the enforcement team: the bell counts the notice; the event page takes the reply
-    const dept = await newPage({ height: 1300 });
+    const dept = await e2e.newPage({ height: 1300 });
     await login(dept, baseUrl, 'dept', password);
     await dept.locator('[data-test="notice-unread"] .el-badge__content').waitFor();
     await dept.locator('[data-test="notice-bell"]').click();
@@ -136,7 +108,7 @@ describe('supervision and callbacks in the browser', () => {
       await who('POST', `/api/events/${id}/actions/${action}`, body);
     }
 
-    const phone = await newPage({ phone: true });
+    const phone = await e2e.newPage({ phone: true });
     await phone.goto(`${baseUrl}/h5/track?code=${encodeURIComponent(receipt.code)}&token=${encodeURIComponent(receipt.followToken)}`);
     await phone.locator('[data-test="h5-callback"]').waitFor();
     await phone.locator('[data-test="h5-satisfaction-basically_satisfied"]').click();
@@ -166,7 +138,7 @@ describe('supervision and callbacks in the browser', () => {
       await who('POST', `/api/events/${event.id}/actions/${action}`, body);
     }
 
-    const page = await newPage();
+    const page = await e2e.newPage();
     await login(page, baseUrl, 'command', password);
     await page.goto(`${baseUrl}/events/${event.id}`);
     await page.locator('[data-test="event-state"]', { hasText: '已结案' }).waitFor();

@@ -3,6 +3,7 @@ import type { Insertable, Selectable } from 'kysely';
 import { StringEnum } from '../../http/pagination.ts';
 import { severities, type AlarmRuleTable } from './devices.tables.ts';
 import { checkThresholds, type RuleIssue } from './alarm-rules.ts';
+import { ruleOf } from './ingest.repo.ts';
 
 /** The API form of alarm rules and per-device overrides, and how they map to columns. */
 export const SeverityEnum = StringEnum(severities);
@@ -75,22 +76,5 @@ export function ruleColumns(rule: RuleInput): Insertable<AlarmRuleTable> {
 }
 
 export function presentRule(row: Selectable<AlarmRuleTable>) {
-  return {
-    id: row.id,
-    sensorKind: row.sensor_kind,
-    alarmType: row.alarm_type,
-    nameZh: row.name_zh,
-    nameEn: row.name_en,
-    key: row.telemetry_key,
-    levels: row.levels,
-    mode: row.mode,
-    durationSeconds: row.duration_s,
-    repeatCount: row.repeat_count,
-    clear: row.clear_condition,
-    eventCategory: row.event_category,
-    eventMinSeverity: row.event_min_severity,
-    active: row.active,
-    sourceNote: row.source_note,
-    updatedAt: row.updated_at.toISOString(),
-  };
+  return { ...ruleOf(row), sourceNote: row.source_note, updatedAt: row.updated_at.toISOString() };
 }

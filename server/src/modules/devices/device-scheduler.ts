@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { runPeriodically } from '../../lib/periodic.ts';
 
 /** Old telemetry is deleted a slice at a time, so that one tick never holds the database long. */
 const purgeSlice = 20_000;
@@ -16,22 +17,7 @@ export interface DeviceScheduler {
  * silent while the server was down is marked offline then.
  */
 export function startDeviceScheduler(app: FastifyInstance, intervalMs = 30_000): DeviceScheduler {
-  let running: Promise<{ offline: number; retried: number; purged: number }> | null = null;
-  const tick = (now = Date.now()) => {
-    running ??= pass(app, now).finally(() => (running = null));
-    return running;
-  };
-  const logFailure = (error: unknown) => app.log.error({ err: error }, 'device housekeeping failed');
-  const timer = setInterval(() => void tick().catch(logFailure), intervalMs);
-  timer.unref();
-  void tick().catch(logFailure);
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  return runPeriodically(app.log, 'device housekeeping failed', intervalMs, (now = Date.now()) => pass(app, now));
 }
 
 async function pass(app: FastifyInstance, now: number) {

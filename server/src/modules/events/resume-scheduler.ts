@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { runPeriodically } from '../../lib/periodic.ts';
 import { writeAudit, type AuditEntry } from '../../audit/audit.ts';
 import { eventsRepo } from './events.repo.ts';
 import { decide } from './event-workflow.ts';
@@ -22,22 +23,7 @@ export interface ResumeScheduler {
  * start catches up on what fell due while the server was down.
  */
 export function startResumeScheduler(app: FastifyInstance, intervalMs = 30_000): ResumeScheduler {
-  let running: Promise<number> | null = null;
-  const tick = () => {
-    running ??= resumeDue(app).finally(() => (running = null));
-    return running;
-  };
-  const logFailure = (error: unknown) => app.log.error({ err: error }, 'resuming suspended events failed');
-  const timer = setInterval(() => void tick().catch(logFailure), intervalMs);
-  timer.unref();
-  void tick().catch(logFailure);
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  return runPeriodically(app.log, 'resuming suspended events failed', intervalMs, () => resumeDue(app));
 }
 
 async function resumeDue(app: FastifyInstance): Promise<number> {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { runPeriodically } from '../../lib/periodic.ts';
 import { FieldCipher } from '../../privacy/field-cipher.ts';
 import { loadDataKey } from '../../privacy/data-key.ts';
 import { beforeDispatch } from '../events/event-workflow.ts';
@@ -23,22 +24,7 @@ export interface ReminderScheduler {
 export function startReminderScheduler(app: FastifyInstance, options: { intervalMs?: number; now?: () => number } = {}): ReminderScheduler {
   const now = options.now ?? Date.now;
   const cipher = new FieldCipher(loadDataKey(app.config, app.log));
-  let running: Promise<number> | null = null;
-  const tick = () => {
-    running ??= settleDue(app, cipher, now()).finally(() => (running = null));
-    return running;
-  };
-  const logFailure = (error: unknown) => app.log.error({ err: error }, 'settling outreach reminders failed');
-  const timer = setInterval(() => void tick().catch(logFailure), options.intervalMs ?? 30_000);
-  timer.unref();
-  void tick().catch(logFailure);
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  return runPeriodically(app.log, 'settling outreach reminders failed', options.intervalMs ?? 30_000, () => settleDue(app, cipher, now()));
 }
 
 async function settleDue(app: FastifyInstance, cipher: FieldCipher, now: number): Promise<number> {

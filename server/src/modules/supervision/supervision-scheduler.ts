@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { runPeriodically } from '../../lib/periodic.ts';
 import { writeAudit, type AuditEntry } from '../../audit/audit.ts';
 import { lightOf } from '../events/events.present.ts';
 import { deadlineFor, type LightRule, type TrafficLight } from '../events/work-calendar.ts';
@@ -32,22 +33,7 @@ export interface SupervisionSchedulerOptions {
  */
 export function startSupervisionScheduler(app: FastifyInstance, options: SupervisionSchedulerOptions = {}): SupervisionScheduler {
   const now = options.now ?? Date.now;
-  let running: Promise<number> | null = null;
-  const tick = () => {
-    running ??= escalateDue(app, now()).finally(() => (running = null));
-    return running;
-  };
-  const logFailure = (error: unknown) => app.log.error({ err: error }, 'supervision pass failed');
-  const timer = setInterval(() => void tick().catch(logFailure), options.intervalMs ?? 60_000);
-  timer.unref();
-  void tick().catch(logFailure);
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  return runPeriodically(app.log, 'supervision pass failed', options.intervalMs ?? 60_000, () => escalateDue(app, now()));
 }
 
 interface Pass {
