@@ -81,7 +81,10 @@ export class AuthRepository {
     return this.db.updateTable('session').set({ revoked_at: sql`now()` }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
   }
 
-  /** The user with the union of their roles' permissions and scope kinds, and their organisation subtree. */
+  /**
+   * The user with the union of their roles' permissions and scope kinds, their organisation subtree and
+   * the unit grids of the responsibility grids they serve (primary or backup).
+   */
   async loadUserContext(userId: number) {
     const user = await this.db
       .selectFrom('app_user as u')
@@ -98,14 +101,29 @@ export class AuthRepository {
       .where('user_role.user_id', '=', userId)
       .orderBy('role.code')
       .execute();
-    const organizationIds = user.organization_id === null ? [] : await this.organizationSubtree(user.organization_id);
+    const scopeKinds = roles.map((r) => r.data_scope as DataScopeKind);
+    const [organizationIds, unitGridCodes] = await Promise.all([
+      user.organization_id === null ? [] : this.organizationSubtree(user.organization_id),
+      scopeKinds.includes('grid') ? this.servedUnitGrids(userId) : [],
+    ]);
     return {
       user,
       roleCodes: roles.map((r) => r.code),
       permissions: [...new Set(roles.flatMap((r) => r.permissions))],
-      scopeKinds: roles.map((r) => r.data_scope as DataScopeKind),
+      scopeKinds,
       organizationIds,
+      unitGridCodes,
     };
+  }
+
+  async servedUnitGrids(userId: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('responsibility_grid_unit as u')
+      .innerJoin('responsibility_grid as rg', 'rg.id', 'u.responsibility_grid_id')
+      .select('u.unit_grid_code')
+      .where((eb) => eb.or([eb('rg.primary_user_id', '=', userId), eb('rg.backup_user_id', '=', userId)]))
+      .execute();
+    return rows.map((r) => r.unit_grid_code);
   }
 
   async organizationSubtree(rootId: number): Promise<number[]> {

@@ -61,6 +61,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       permissions: actor.permissions,
       dataScope: actor.scope.kind,
+      scopeDivisionCodes: actor.scope.divisionCodes,
       csrfToken: actor.csrfToken ?? '',
       sessionIdleMinutes: app.config.sessionIdleMinutes,
     };

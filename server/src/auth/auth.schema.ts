@@ -30,7 +30,9 @@ export const Me = Type.Object({
     locale: StringEnum(['zh-CN', 'en']),
   }),
   permissions: Type.Array(Type.String()),
-  dataScope: StringEnum(['division', 'organization', 'self']),
+  dataScope: StringEnum(['division', 'grid', 'organization', 'self']),
+  /** The roots of the area the user may see: their division, or the unit grids they serve. */
+  scopeDivisionCodes: Type.Array(Type.String()),
   csrfToken: Type.String(),
   sessionIdleMinutes: Type.Integer(),
 });

@@ -4,7 +4,7 @@ import type { ClusterBus } from '../db/cluster-bus.ts';
 import { AppError } from '../http/errors.ts';
 import { localeFromHeader, type Locale } from '../i18n/messages.ts';
 import type { Actor } from './actor.ts';
-import { widestScope } from './actor.ts';
+import { collapsePrefixes, widestScope } from './actor.ts';
 import { AuthRepository } from './auth.repo.ts';
 import { timingSafeDummyVerify, verifyPassword } from './passwords.ts';
 
@@ -167,7 +167,7 @@ export class AuthService {
       organizationName: null,
       roles: [],
       permissions: row.scopes,
-      scope: { kind: 'division', divisionCode: row.division_code, organizationIds: [], userId: null },
+      scope: { kind: 'division', divisionCodes: [row.division_code], organizationIds: [], userId: null },
       locale: localeFromHeader(acceptLanguage),
       savedLocale: 'zh-CN',
     };
@@ -179,6 +179,7 @@ export class AuthService {
     const context = await this.repo.loadUserContext(userId);
     if (!context || context.user.status !== 'active') return undefined;
     const { user } = context;
+    const kind = widestScope(context.scopeKinds);
     return {
       type: 'user',
       id: user.id,
@@ -190,7 +191,7 @@ export class AuthService {
       organizationName: user.organization_name,
       roles: context.roleCodes,
       permissions: context.permissions,
-      scope: { kind: widestScope(context.scopeKinds), divisionCode: user.division_code, organizationIds: context.organizationIds, userId: user.id },
+      scope: { kind, divisionCodes: kind === 'grid' ? collapsePrefixes(context.unitGridCodes) : [user.division_code], organizationIds: context.organizationIds, userId: user.id },
       locale: acceptLanguage ? localeFromHeader(acceptLanguage) : (user.locale as Locale),
       savedLocale: user.locale as Locale,
     };

@@ -25,7 +25,7 @@ export type OrganizationKind =
   | 'auxiliary_force'
   | 'law_enforcement'
   | 'service';
-export type DataScopeKind = 'division' | 'organization' | 'self';
+export type DataScopeKind = 'division' | 'grid' | 'organization' | 'self';
 
 export interface DivisionTable {
   code: string;

@@ -124,8 +124,18 @@ function townOutline(cells: string[], vertices: Position[][]): Polygon {
   return { type: 'Polygon', coordinates: [[...ring, ring[0]!]] };
 }
 
-/** Stores the demo outlines (with a history entry each) and one responsibility grid per 1–3 unit grids. */
-export async function seedDemoBoundaries(trx: Transaction<DB>, townCode: string, villages: DemoVillage[], userIds: Map<string, number>) {
+/**
+ * Stores the demo outlines (with a history entry each) and one responsibility grid per 1–3 unit grids.
+ * The sign-in account `grid` takes the post of its home unit grid's worker and is also the backup of the
+ * next village's first responsibility grid, so the demo shows a grid scope that spans two villages.
+ */
+export async function seedDemoBoundaries(
+  trx: Transaction<DB>,
+  townCode: string,
+  villages: DemoVillage[],
+  userIds: Map<string, number>,
+  gridAccount: { userId: number; homeGrid: string },
+) {
   const outlines = demoOutlines(villages);
   const layers: [ShapeLevel, Map<string, AreaGeometry>][] = [
     ['town', new Map([[townCode, outlines.town]])],
@@ -142,7 +152,7 @@ export async function seedDemoBoundaries(trx: Transaction<DB>, townCode: string,
   }
 
   const random = seededRandom(20261127);
-  const worker = (gridCode: string) => userIds.get(`g${gridCode.slice(-5)}`) ?? null;
+  const worker = (gridCode: string) => (gridCode === gridAccount.homeGrid ? gridAccount.userId : (userIds.get(`g${gridCode.slice(-5)}`) ?? null));
   const bundles = villages.flatMap((village) => {
     const units: string[][] = [];
     for (let i = 0; i < village.gridCodes.length; ) {
@@ -162,6 +172,10 @@ export async function seedDemoBoundaries(trx: Transaction<DB>, townCode: string,
       },
     }));
   });
+  const home = villages.findIndex((v) => gridAccount.homeGrid.startsWith(v.code));
+  const neighbour = villages[home + 1] ?? villages[home - 1];
+  const across = bundles.find((b) => neighbour && b.row.village_code === neighbour.code);
+  if (across) across.row.backup_user_id = gridAccount.userId;
   const inserted = await trx.insertInto('responsibility_grid').values(bundles.map((b) => b.row)).returning(['id', 'code']).execute();
   const idByCode = new Map(inserted.map((r) => [r.code, r.id]));
   await trx

@@ -129,7 +129,9 @@ export async function seedDemoTown(db: Kysely<DB>, registry: Partial<DemoRegistr
       .execute();
     const roleByUsername = new Map(users.map((u) => [u.username, u.role]));
     await trx.insertInto('user_role').values(inserted.map((u) => ({ user_id: u.id, role_id: roleIds.get(roleByUsername.get(u.username)!)! }))).execute();
-    await seedDemoBoundaries(trx, demoTown.code, villages, new Map(inserted.map((u) => [u.username, u.id])));
+    const userIds = new Map(inserted.map((u) => [u.username, u.id]));
+    const gridAccount = { userId: userIds.get('grid')!, homeGrid: demoAccounts.find((a) => a.username === 'grid')!.division };
+    await seedDemoBoundaries(trx, demoTown.code, villages, userIds, gridAccount);
     await seedDemoRegistry(trx, villages, options);
     await seedDemoIot(trx, villages);
     await seedDemoVideo(trx, villages, options.cipher);

@@ -1,7 +1,7 @@
 import { http } from './http';
 import type { Locale } from '../i18n';
 
-export type DataScope = 'division' | 'organization' | 'self';
+export type DataScope = 'division' | 'grid' | 'organization' | 'self';
 
 export interface Me {
   user: {
@@ -17,6 +17,8 @@ export interface Me {
   };
   permissions: string[];
   dataScope: DataScope;
+  /** The roots of the area the user may see: their division, or the unit grids they serve. */
+  scopeDivisionCodes: string[];
   csrfToken: string;
   sessionIdleMinutes: number;
 }

@@ -118,9 +118,11 @@ const en: Messages = {
   },
   dataScope: {
     division: 'Division and below',
+    grid: 'Served grids',
     organization: 'Own organisation',
     self: 'Own records only',
     divisionHint: 'Sees and handles data of the division and every division below it',
+    gridHint: 'Sees and handles data inside the unit grids of the responsibility grids the user serves as primary or backup',
     organizationHint: 'Sees and handles data handled by the organisation',
     selfHint: 'Sees and handles only the records the user handled',
   },

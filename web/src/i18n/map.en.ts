@@ -4,6 +4,7 @@ import type zh from './map.zh-CN';
 const en: typeof zh = {
   title: 'Town map',
   breadcrumbs: 'Area path',
+  myGrids: 'My grids',
   levels: {
     county: 'County',
     town: 'Town',

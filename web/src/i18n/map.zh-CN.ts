@@ -2,6 +2,7 @@
 export default {
   title: '一张图',
   breadcrumbs: '区域路径',
+  myGrids: '我负责的网格',
   levels: {
     county: '区县',
     town: '镇（街道）',

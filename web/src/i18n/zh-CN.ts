@@ -118,9 +118,11 @@ export default {
   },
   dataScope: {
     division: '本区划及下级',
+    grid: '所负责网格',
     organization: '本组织',
     self: '仅本人',
     divisionHint: '可查看和办理本区划及其所有下级区划的数据',
+    gridHint: '可查看和办理本人担任主岗或副岗的责任网格所含单元网格内的数据',
     organizationHint: '可查看和办理本组织经手的数据',
     selfHint: '仅可查看和办理本人经手的数据',
   },

@@ -8,6 +8,7 @@ export const useSessionStore = defineStore('session', () => {
   const user = ref<Me['user'] | null>(null);
   const permissions = ref<string[]>([]);
   const dataScope = ref<DataScope>('self');
+  const scopeDivisionCodes = ref<string[]>([]);
   const csrfToken = ref('');
   /** Whether we already asked the server who is signed in (once per page load). */
   const checked = ref(false);
@@ -22,6 +23,7 @@ export const useSessionStore = defineStore('session', () => {
     user.value = me.user;
     permissions.value = me.permissions;
     dataScope.value = me.dataScope;
+    scopeDivisionCodes.value = me.scopeDivisionCodes;
     csrfToken.value = me.csrfToken;
     checked.value = true;
     adoptAccountLocale(me.user.locale);
@@ -31,6 +33,7 @@ export const useSessionStore = defineStore('session', () => {
     user.value = null;
     permissions.value = [];
     dataScope.value = 'self';
+    scopeDivisionCodes.value = [];
     csrfToken.value = '';
     checked.value = true;
   }
@@ -61,5 +64,5 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  return { user, permissions, dataScope, csrfToken, checked, signedIn, can, restore, login, logout, clear };
+  return { user, permissions, dataScope, scopeDivisionCodes, csrfToken, checked, signedIn, can, restore, login, logout, clear };
 });

@@ -69,7 +69,8 @@ function present(row: DashboardRow, light: LightRule, now: number): DashboardEve
 async function resolveDivision(request: FastifyRequest, code: string) {
   const scope = actorOf(request).scope;
   if (!divisionInScope(scope, code)) throw notFound();
-  const pathCodes = codeLengths.filter((n) => n >= scope.divisionCode.length && n <= code.length).map((n) => code.slice(0, n));
+  const top = scope.divisionCodes.find((root) => code.startsWith(root))!;
+  const pathCodes = codeLengths.filter((n) => n >= top.length && n <= code.length).map((n) => code.slice(0, n));
   const rows = await dashboardRepo.divisions(request.server.db, pathCodes);
   const byCode = new Map(rows.map((r) => [r.code, r]));
   if (!byCode.has(code)) throw notFound();

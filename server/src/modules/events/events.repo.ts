@@ -1,7 +1,7 @@
 import { sql, type Expression, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { DataScope } from '../../auth/actor.ts';
-import { divisionPrefix } from '../../auth/scope-filter.ts';
+import { divisionPrefix, withinScope } from '../../auth/scope-filter.ts';
 import type { EventHistoryTable, EventSource, EventTable } from './events.tables.ts';
 import type { EventPatch, EventRow } from './event-effects.ts';
 import { openStates } from './queues.ts';
@@ -13,14 +13,14 @@ type Db = Kysely<DB> | Transaction<DB>;
 export const countCap = 1_000;
 
 /**
- * The events a scope covers: its division subtree; for an organisation scope, the events its units
+ * The events a scope covers: its area (division subtree or grids); for an organisation scope, the events its units
  * handle or co-handle. `own` adds the events the user reported (a grid worker's report that fell
  * outside every grid stays visible to them); lists leave it out so their indexes stay usable.
  */
 export function eventScope(scope: DataScope, own = false): Expression<SqlBool> {
-  const inDivision = divisionPrefix('e.division_code', scope.divisionCode);
+  const inDivision = withinScope('e.division_code', scope);
   let visible: Expression<SqlBool>;
-  if (scope.kind === 'division') visible = inDivision;
+  if (scope.kind === 'division' || scope.kind === 'grid') visible = inDivision;
   else if (scope.kind === 'organization' && scope.organizationIds.length > 0) {
     const ids = sql.join(scope.organizationIds);
     visible = sql<SqlBool>`(${inDivision} AND (e.handling_unit_id IN (${ids}) OR e.co_unit_ids && ARRAY[${ids}]::int[]))`;

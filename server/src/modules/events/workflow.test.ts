@@ -183,7 +183,10 @@ describe('event workflow over HTTP', () => {
     expect(row).toMatchObject({ state: 'pending_sign', light: 'green' });
     const deadlines = page.items.map((e: { phaseDeadline: string }) => e.phaseDeadline);
     expect(deadlines).toEqual([...deadlines].sort());
+    // The grid worker: only the unit grids of the responsibility grids they serve (their home grid among them).
+    const served = (await t.as(grid, { method: 'GET', url: '/api/auth/me' })).json().scopeDivisionCodes as string[];
+    expect(served).toContain(homeGrid);
     const grids = (await t.as(grid, { method: 'GET', url: '/api/events?pageSize=100' })).json();
-    expect(grids.items.every((e: { divisionCode: string }) => e.divisionCode.startsWith(homeGrid))).toBe(true);
+    expect(grids.items.every((e: { divisionCode: string }) => served.includes(e.divisionCode))).toBe(true);
   });
 });

@@ -43,7 +43,7 @@ interface Problem {
 export async function listBoundaries(request: FastifyRequest, query: BoundaryQuery) {
   const rows = await gridsRepo.boundaries(request.server.db, {
     level: query.level,
-    scopeDivision: actorOf(request).scope.divisionCode,
+    scope: actorOf(request).scope,
     within: query.parentCode,
     bbox: query.bbox === undefined ? undefined : parseBBox(query.bbox),
   });
@@ -78,7 +78,7 @@ export async function locatePoint(request: FastifyRequest, query: { lng: number;
   const db = request.server.db;
   const [names, responsibility] = await Promise.all([
     gridsRepo.divisions(db, [hit.unitGridCode, hit.villageCode]),
-    hit.responsibilityGridId === null ? undefined : responsibilityGridsRepo.findVisible(db, actor.scope.divisionCode, hit.responsibilityGridId),
+    hit.responsibilityGridId === null ? undefined : responsibilityGridsRepo.findVisible(db, actor.scope, hit.responsibilityGridId),
   ]);
   const name = (code: string) => names.find((d) => d.code === code)?.name ?? '';
   return {
@@ -95,7 +95,7 @@ export async function locatePoint(request: FastifyRequest, query: { lng: number;
 
 export async function listHistory(request: FastifyRequest, query: HistoryQuery) {
   const window = pageWindow(query);
-  const { total, items } = await gridsRepo.history(request.server.db, { scopeDivision: actorOf(request).scope.divisionCode, within: query.code }, window);
+  const { total, items } = await gridsRepo.history(request.server.db, { scope: actorOf(request).scope, within: query.code }, window);
   return {
     items: items.map((h) => ({
       id: h.id,

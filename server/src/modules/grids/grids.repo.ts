@@ -1,6 +1,7 @@
 import { sql, type Kysely, type SqlBool, type Expression, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { divisionPrefix } from '../../auth/scope-filter.ts';
+import type { DataScope } from '../../auth/actor.ts';
+import { divisionPrefix, withinScope } from '../../auth/scope-filter.ts';
 import type { AreaGeometry, BBox, LayerShape } from '../../gis/polygon.ts';
 import type { BoundarySource } from './grids.tables.ts';
 
@@ -60,11 +61,11 @@ export const gridsRepo = {
   },
 
   /** Outlines of one level inside the scope, for the map. */
-  boundaries(db: Db, filter: { level: ShapeLevel; scopeDivision: string; within?: string; bbox?: BBox }) {
+  boundaries(db: Db, filter: { level: ShapeLevel; scope: DataScope; within?: string; bbox?: BBox }) {
     let q = shapes(db, filter.level)
       .innerJoin('division as d', 'd.code', 's.code')
       .select(['d.name', 'd.level', 'd.parent_code'])
-      .where(divisionPrefix('s.code', filter.scopeDivision));
+      .where(withinScope('s.code', filter.scope));
     if (filter.within) q = q.where(divisionPrefix('s.code', filter.within));
     if (filter.bbox) q = q.where(bboxOverlaps(filter.bbox));
     return q.orderBy('s.code').execute();
@@ -114,8 +115,8 @@ export const gridsRepo = {
       .execute();
   },
 
-  async history(db: Db, filter: { scopeDivision: string; within?: string }, window: { limit: number; offset: number }) {
-    let q = db.selectFrom('boundary_history as h').where(divisionPrefix('h.division_code', filter.scopeDivision));
+  async history(db: Db, filter: { scope: DataScope; within?: string }, window: { limit: number; offset: number }) {
+    let q = db.selectFrom('boundary_history as h').where(withinScope('h.division_code', filter.scope));
     if (filter.within) q = q.where(divisionPrefix('h.division_code', filter.within));
     const [total, items] = await Promise.all([
       q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),

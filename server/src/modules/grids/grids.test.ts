@@ -63,7 +63,12 @@ describe('map API: outlines, point lookup, scope', () => {
     const grids = (await get(village, '/api/map/boundaries?level=grid')).json().features;
     expect(grids.every((f: { id: string }) => f.id.startsWith(villageA))).toBe(true);
     expect((await get(village, `/api/map/boundaries?level=grid&parentCode=${villageB}`)).json().features).toEqual([]);
-    expect((await get(gridWorker, '/api/map/boundaries?level=grid')).json().features.map((f: { id: string }) => f.id)).toEqual([`${villageA}01`]);
+    // The demo grid worker serves 薛家村第1责任网格 and backs up 岳童村第1责任网格: their unit grids, nothing else.
+    const served = (await get(gridWorker, '/api/auth/me')).json().scopeDivisionCodes as string[];
+    expect(served).toContain(`${villageA}01`);
+    expect(served.some((code) => code.startsWith(villageB))).toBe(true);
+    expect((await get(gridWorker, '/api/map/boundaries?level=grid')).json().features.map((f: { id: string }) => f.id)).toEqual(served);
+    expect((await get(gridWorker, '/api/map/boundaries?level=village')).json().features).toEqual([]);
   });
 
   it('locates a point in its unit grid, village and responsibility grid', async () => {
@@ -72,9 +77,9 @@ describe('map API: outlines, point lookup, scope', () => {
     expect(response.statusCode).toBe(200);
     const found = response.json();
     expect(found).toMatchObject({ unitGridCode: `${villageA}01`, unitGridName: '薛家村第1网格', villageCode: villageA, villageName: '薛家村', lng, lat, crs: 'EPSG:4326' });
-    expect(found.responsibilityGrid).toMatchObject({ code: `${villageA}-R01`, villageCode: villageA, primaryUser: { username: 'g20101' } });
+    expect(found.responsibilityGrid).toMatchObject({ code: `${villageA}-R01`, villageCode: villageA, primaryUser: { username: 'grid' } });
     expect(found.responsibilityGrid.unitGridCodes).toContain(`${villageA}01`);
-    expect(found.responsibilityGrid.backupUser.username).not.toBe('g20101');
+    expect(found.responsibilityGrid.backupUser.username).not.toBe('grid');
     expect(t.app.grids.locate(lng, lat)).toEqual({ unitGridCode: `${villageA}01`, villageCode: villageA, responsibilityGridId: found.responsibilityGrid.id });
   });
 
@@ -134,7 +139,9 @@ describe('map API: outlines, point lookup, scope', () => {
     const response = await get(village, `/api/map/locate?lng=${lng}&lat=${lat}`);
     expect(response.statusCode).toBe(404);
     expect(response.json().code).toBe('NOT_FOUND');
-    const other = middle((grid(`${villageA}02`) as Polygon).coordinates[0]!);
+    const served = (await get(gridWorker, '/api/auth/me')).json().scopeDivisionCodes as string[];
+    const notServed = [...Array(9).keys()].map((i) => `${villageA}0${i + 1}`).find((code) => !served.includes(code))!;
+    const other = middle((grid(notServed) as Polygon).coordinates[0]!);
     expect((await get(gridWorker, `/api/map/locate?lng=${other[0]}&lat=${other[1]}`)).json().code).toBe('NOT_FOUND');
   });
 

@@ -1,6 +1,7 @@
 import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { divisionPrefix } from '../../auth/scope-filter.ts';
+import type { DataScope } from '../../auth/actor.ts';
+import { divisionPrefix, withinScope } from '../../auth/scope-filter.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -43,12 +44,12 @@ export type ResponsibilityGridRow = Awaited<ReturnType<ReturnType<typeof baseQue
  * Readable: the village is in scope, or one of its unit grids is (a grid worker sees the responsibility
  * grid that covers their unit grid). Manageable: the village is in scope.
  */
-const visible = (scopeDivision: string): Expression<SqlBool> =>
-  sql<SqlBool>`(${divisionPrefix('rg.village_code', scopeDivision)} OR EXISTS (SELECT 1 FROM responsibility_grid_unit AS su WHERE su.responsibility_grid_id = rg.id AND ${divisionPrefix('su.unit_grid_code', scopeDivision)}))`;
+const visible = (scope: DataScope): Expression<SqlBool> =>
+  sql<SqlBool>`(${withinScope('rg.village_code', scope)} OR EXISTS (SELECT 1 FROM responsibility_grid_unit AS su WHERE su.responsibility_grid_id = rg.id AND ${withinScope('su.unit_grid_code', scope)}))`;
 
 export const responsibilityGridsRepo = {
-  async list(db: Db, scopeDivision: string, filter: { villageCode?: string; unitGridCode?: string }, window: { limit: number; offset: number }) {
-    let q = db.selectFrom('responsibility_grid as rg').where(visible(scopeDivision));
+  async list(db: Db, scope: DataScope, filter: { villageCode?: string; unitGridCode?: string }, window: { limit: number; offset: number }) {
+    let q = db.selectFrom('responsibility_grid as rg').where(visible(scope));
     if (filter.villageCode) q = q.where(divisionPrefix('rg.village_code', filter.villageCode));
     if (filter.unitGridCode) {
       const code = filter.unitGridCode;
@@ -61,8 +62,8 @@ export const responsibilityGridsRepo = {
     return { total: total.n, items };
   },
 
-  findVisible: (db: Db, scopeDivision: string, id: number) => baseQuery(db).where('rg.id', '=', id).where(visible(scopeDivision)).executeTakeFirst(),
-  findManaged: (db: Db, scopeDivision: string, id: number) => baseQuery(db).where('rg.id', '=', id).where(divisionPrefix('rg.village_code', scopeDivision)).executeTakeFirst(),
+  findVisible: (db: Db, scope: DataScope, id: number) => baseQuery(db).where('rg.id', '=', id).where(visible(scope)).executeTakeFirst(),
+  findManaged: (db: Db, scope: DataScope, id: number) => baseQuery(db).where('rg.id', '=', id).where(withinScope('rg.village_code', scope)).executeTakeFirst(),
   /** Without a scope check: only for re-reading a row the caller has just been allowed to write. */
   findById: (db: Db, id: number) => baseQuery(db).where('rg.id', '=', id).executeTakeFirstOrThrow(),
 
@@ -100,8 +101,8 @@ export const responsibilityGridsRepo = {
   village: (db: Db, code: string) => db.selectFrom('division').select(['code', 'name']).where('code', '=', code).where('level', '=', 'village').executeTakeFirst(),
 
   /** Active users placed inside the scope. */
-  async activeUserInScope(db: Db, scopeDivision: string, id: number) {
-    const row = await db.selectFrom('app_user').select('id').where('id', '=', id).where('status', '=', 'active').where(divisionPrefix('division_code', scopeDivision)).executeTakeFirst();
+  async activeUserInScope(db: Db, scope: DataScope, id: number) {
+    const row = await db.selectFrom('app_user').select('id').where('id', '=', id).where('status', '=', 'active').where(withinScope('division_code', scope)).executeTakeFirst();
     return Boolean(row);
   },
 };

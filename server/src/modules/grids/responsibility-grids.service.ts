@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { actorOf } from '../../auth/auth.plugin.ts';
-import { divisionInScope } from '../../auth/actor.ts';
+import { divisionInScope, type DataScope } from '../../auth/actor.ts';
 import { AppError, invalidReference, notFound } from '../../http/errors.ts';
 import { runCommand } from '../../http/command.ts';
 import { pageWindow } from '../../http/pagination.ts';
@@ -35,12 +35,12 @@ const auditView = (row: ResponsibilityGridRow) => ({
 
 export async function listResponsibilityGrids(request: FastifyRequest, query: ResponsibilityGridQuery) {
   const window = pageWindow(query);
-  const { total, items } = await repo.list(request.server.db, actorOf(request).scope.divisionCode, query, window);
+  const { total, items } = await repo.list(request.server.db, actorOf(request).scope, query, window);
   return { items: items.map(presentResponsibilityGrid), total, page: window.page, pageSize: window.pageSize };
 }
 
 export async function getResponsibilityGrid(request: FastifyRequest, id: number) {
-  const row = await repo.findVisible(request.server.db, actorOf(request).scope.divisionCode, id);
+  const row = await repo.findVisible(request.server.db, actorOf(request).scope, id);
   if (!row) throw notFound();
   return presentResponsibilityGrid(row);
 }
@@ -51,7 +51,7 @@ export async function getResponsibilityGrid(request: FastifyRequest, id: number)
  */
 async function checkBinding(
   trx: Transaction<DB>,
-  scopeDivision: string,
+  scope: DataScope,
   binding: { id?: number; villageCode: string; primaryUserId?: number | null; backupUserId?: number | null; unitGridCodes?: string[] },
 ) {
   if (binding.unitGridCodes) {
@@ -62,8 +62,18 @@ async function checkBinding(
   }
   for (const field of ['primaryUserId', 'backupUserId'] as const) {
     const id = binding[field];
-    if (id && !(await repo.activeUserInScope(trx, scopeDivision, id))) throw invalidReference(`/${field}`);
+    if (id && !(await repo.activeUserInScope(trx, scope, id))) throw invalidReference(`/${field}`);
   }
+}
+
+/**
+ * A grid worker's data scope is the unit grids of the responsibility grids they serve: the sessions of
+ * everyone who served or now serves these grids reload it, on every node (the cluster bus topic
+ * `sessions`).
+ */
+async function reloadWorkerScopes(request: FastifyRequest, rows: ResponsibilityGridRow[]) {
+  const workers = new Set(rows.flatMap((r) => [r.primary_user_id, r.backup_user_id]).filter((id) => id !== null));
+  for (const id of workers) await request.server.auth.invalidateUser(id);
 }
 
 /** 双岗 means two people: the backup may be missing, never the primary again. */
@@ -80,7 +90,7 @@ export async function createResponsibilityGrid(request: FastifyRequest, body: Cr
   const row = await runCommand(request, async (trx, audit) => {
     if (!(await repo.village(trx, body.villageCode))) throw invalidReference('/villageCode');
     if (await repo.codeTaken(trx, body.code)) throw new AppError('ALREADY_EXISTS', 409, { entity: 'responsibility_grid', value: body.code });
-    await checkBinding(trx, scope.divisionCode, body);
+    await checkBinding(trx, scope, body);
     const id = await repo.insert(trx, { code: body.code, name: body.name, village_code: body.villageCode, primary_user_id: body.primaryUserId, backup_user_id: body.backupUserId });
     await repo.setUnits(trx, id, body.unitGridCodes);
     const created = await repo.findById(trx, id);
@@ -88,22 +98,24 @@ export async function createResponsibilityGrid(request: FastifyRequest, body: Cr
     return created;
   });
   await request.server.grids.changed(request.server.db);
+  await reloadWorkerScopes(request, [row]);
   return presentResponsibilityGrid(row);
 }
 
 export async function updateResponsibilityGrid(request: FastifyRequest, id: number, body: UpdateResponsibilityGridBody) {
-  const scopeDivision = actorOf(request).scope.divisionCode;
-  const row = await runCommand(request, async (trx, audit) => {
-    const before = await repo.findManaged(trx, scopeDivision, id);
+  const scope = actorOf(request).scope;
+  const { before, row } = await runCommand(request, async (trx, audit) => {
+    const before = await repo.findManaged(trx, scope, id);
     if (!before) throw notFound();
     checkTwoPeople(body.primaryUserId === undefined ? before.primary_user_id : body.primaryUserId, body.backupUserId === undefined ? before.backup_user_id : body.backupUserId);
-    await checkBinding(trx, scopeDivision, { id, villageCode: before.village_code, ...body });
+    await checkBinding(trx, scope, { id, villageCode: before.village_code, ...body });
     await repo.update(trx, id, { name: body.name, primary_user_id: body.primaryUserId, backup_user_id: body.backupUserId });
     if (body.unitGridCodes) await repo.setUnits(trx, id, body.unitGridCodes);
     const after = await repo.findById(trx, id);
     audit({ action: 'map:responsibility-grid:update', entityType: 'responsibility_grid', entityId: id, divisionCode: after.village_code, before: auditView(before), after: auditView(after) });
-    return after;
+    return { before, row: after };
   });
   await request.server.grids.changed(request.server.db);
+  await reloadWorkerScopes(request, [before, row]);
   return presentResponsibilityGrid(row);
 }

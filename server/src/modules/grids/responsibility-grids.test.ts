@@ -39,6 +39,8 @@ describe('responsibility grids (责任网格)', () => {
   const ofVillage = async (code: string) => (await list(command, `&villageCode=${code}`)).items as View[];
 
   it('bundles every demo unit grid once, with a primary and a backup grid worker', async () => {
+    // The sign-in account `grid` holds the post of unit grid 01 of village A, and backs up village B's first grid.
+    const primaryOf = (g: View) => (g.code === `${villageA}-R01` ? 'grid' : `g${g.unitGridCodes[0]!.slice(-5)}`);
     const all = await list(command);
     const units = (all.items as View[]).flatMap((g) => g.unitGridCodes);
     expect(units.length).toBe(outlines.grids.size);
@@ -46,19 +48,20 @@ describe('responsibility grids (责任网格)', () => {
     for (const g of all.items as View[]) {
       expect(g.unitGridCodes.length).toBeGreaterThanOrEqual(1);
       expect(g.unitGridCodes.length).toBeLessThanOrEqual(3);
-      expect(g.primaryUser!.username).toBe(`g${g.unitGridCodes[0]!.slice(-5)}`);
-      expect(g.backupUser!.username).toMatch(/^g\d{5}$/);
+      expect(g.primaryUser!.username).toBe(primaryOf(g));
+      expect(g.backupUser!.username).toMatch(/^(g\d{5}|grid)$/);
       expect(g.backupUser!.id).not.toBe(g.primaryUser!.id);
     }
+    expect((all.items as View[]).find((g) => g.code === `${villageB}-R01`)!.backupUser!.username).toBe('grid');
   });
 
   it('shows each user only their own village’s responsibility grids; others answer 404', async () => {
     const mine = (await list(village)).items as View[];
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.every((g) => g.villageCode === villageA)).toBe(true);
-    // A grid worker sees the responsibility grid that covers their unit grid.
+    // A grid worker sees the responsibility grids they serve, here in two villages.
     const gridWorker = (await list(await t.login('grid'))).items as View[];
-    expect(gridWorker.map((g) => g.code)).toEqual([`${villageA}-R01`]);
+    expect(gridWorker.map((g) => g.code)).toEqual([`${villageA}-R01`, `${villageB}-R01`]);
 
     const [b] = await ofVillage(villageB);
     for (const probe of [

@@ -16,10 +16,10 @@ export interface OutreachRates {
 }
 
 /**
- * The outreach rate and the compliance rate of a division subtree over a period of report times, for
+ * The outreach rate and the compliance rate of one or more division subtrees over a period of report times, for
  * the evaluation (考核) and the outreach log. Whether a category allows reminders is read as it is now.
  */
-export async function outreachRates(db: Kysely<DB> | Transaction<DB>, period: { divisionCode: string; from: Date; to: Date }): Promise<OutreachRates> {
+export async function outreachRates(db: Kysely<DB> | Transaction<DB>, period: { divisionCode: string | readonly string[]; from: Date; to: Date }): Promise<OutreachRates> {
   const { eligible, reminded, complied } = await outreachRepo.rates(db, period);
   return {
     eligible,

@@ -84,7 +84,6 @@ export async function eventOutreach(request: FastifyRequest, row: EventRow) {
 /** The two rates over a period, for the log page (the evaluation module calls outreachRates itself). */
 export async function rates(request: FastifyRequest, query: { from: string; to: string; divisionCode?: string }) {
   const scope = actorOf(request).scope;
-  const divisionCode = query.divisionCode ?? scope.divisionCode;
-  if (!divisionInScope(scope, divisionCode)) throw new AppError('OUT_OF_SCOPE', 400, { field: '/divisionCode' }, [{ field: '/divisionCode', code: 'OUT_OF_SCOPE' }]);
-  return outreachRates(request.server.db, { divisionCode, from: new Date(query.from), to: new Date(query.to) });
+  if (query.divisionCode !== undefined && !divisionInScope(scope, query.divisionCode)) throw new AppError('OUT_OF_SCOPE', 400, { field: '/divisionCode' }, [{ field: '/divisionCode', code: 'OUT_OF_SCOPE' }]);
+  return outreachRates(request.server.db, { divisionCode: query.divisionCode ?? scope.divisionCodes, from: new Date(query.from), to: new Date(query.to) });
 }

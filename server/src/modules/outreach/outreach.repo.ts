@@ -258,7 +258,7 @@ export const outreachRepo = {
   },
 
   // ---- rates (evaluation)
-  async rates(db: Db, period: { divisionCode: string; from: Date; to: Date }) {
+  async rates(db: Db, period: { divisionCode: string | readonly string[]; from: Date; to: Date }) {
     const row = await db
       .selectFrom('event as e')
       .where('e.reported_at', '>=', period.from)

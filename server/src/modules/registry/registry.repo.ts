@@ -1,7 +1,7 @@
 import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { DataScope } from '../../auth/actor.ts';
-import { divisionPrefix, scopeCondition } from '../../auth/scope-filter.ts';
+import { divisionPrefix, scopeCondition, withinScope } from '../../auth/scope-filter.ts';
 import { distanceMetres, nearest, withinBBox, withinPolygon } from '../../gis/spatial-sql.ts';
 import type { LngLat } from '../../gis/coordinates.ts';
 import type { AreaGeometry, BBox } from '../../gis/polygon.ts';
@@ -329,9 +329,9 @@ export class RegistryRepository {
   }
 
   /** Divisions of one level within every given prefix (scope, filter), for per-area statistics. */
-  divisionsAtLevel(db: Db, level: 'town' | 'village' | 'grid', prefixes: string[]) {
-    let q = db.selectFrom('division').select(['code', 'name']).where('level', '=', level);
-    for (const prefix of prefixes) q = q.where(divisionPrefix('code', prefix));
+  divisionsAtLevel(db: Db, level: 'town' | 'village' | 'grid', scope: DataScope, within?: string) {
+    let q = db.selectFrom('division').select(['code', 'name']).where('level', '=', level).where(withinScope('code', scope));
+    if (within) q = q.where(divisionPrefix('code', within));
     return q.orderBy('code').execute();
   }
 

@@ -178,8 +178,7 @@ const codeLength = { town: 9, village: 12, grid: 14 } as const;
 export async function areaCounts(request: FastifyRequest, query: StatsQuery) {
   const { scope } = actorOf(request);
   const db = request.server.db;
-  const prefixes = [scope.divisionCode, ...(query.divisionCode ? [query.divisionCode] : [])];
-  const areas = await registryRepo.divisionsAtLevel(db, query.level, prefixes);
+  const areas = await registryRepo.divisionsAtLevel(db, query.level, scope, query.divisionCode);
   const counts = new Map(areas.map((a) => [a.code, { person: 0, household: 0, house: 0, enterprise: 0, place: 0, device: 0 }]));
   for (const kind of recordKinds) {
     for (const { code, n } of await registryRepo.countsByArea(db, kind, scope, query.divisionCode, codeLength[query.level])) {

@@ -4,8 +4,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { Type, type Static } from 'typebox';
 import type { DB, Division, DivisionLevel } from '../../db/schema.ts';
 import { actorOf } from '../../auth/auth.plugin.ts';
-import { divisionInScope } from '../../auth/actor.ts';
-import { divisionPrefix } from '../../auth/scope-filter.ts';
+import { divisionInScope, type DataScope } from '../../auth/actor.ts';
+import { withinScope } from '../../auth/scope-filter.ts';
 import { AppError, alreadyExists, invalidReference, notFound } from '../../http/errors.ts';
 import { runCommand } from '../../http/command.ts';
 import { StringEnum } from '../../http/pagination.ts';
@@ -39,7 +39,7 @@ const CodeParams = Type.Object({ code: Type.String({ pattern: '^[0-9]{6,14}$' })
 
 type Db = Kysely<DB> | Transaction<DB>;
 const divisionsRepo = {
-  subtree: (db: Db, code: string) => db.selectFrom('division').selectAll().where(divisionPrefix('code', code)).orderBy('code').execute(),
+  subtree: (db: Db, scope: DataScope) => db.selectFrom('division').selectAll().where(withinScope('code', scope)).orderBy('code').execute(),
   find: (db: Db, code: string) => db.selectFrom('division').selectAll().where('code', '=', code).executeTakeFirst(),
   insert: (db: Db, row: { code: string; parent_code: string; name: string; level: DivisionLevel; sort: number }) => db.insertInto('division').values(row).returningAll().executeTakeFirstOrThrow(),
   update: (db: Db, code: string, changes: { name?: string; sort?: number }) =>
@@ -78,7 +78,7 @@ async function updateDivision(request: FastifyRequest, code: string, body: Stati
 export const divisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['system: divisions'];
   app.get('/api/system/divisions', { config: { permission: 'system:division:read' }, schema: { tags, summary: 'My division subtree (flat, parentCode links)', response: { 200: Type.Object({ items: Type.Array(DivisionView) }) } } }, async (request) => ({
-    items: (await divisionsRepo.subtree(app.db, actorOf(request).scope.divisionCode)).map(present),
+    items: (await divisionsRepo.subtree(app.db, actorOf(request).scope)).map(present),
   }));
   app.post('/api/system/divisions', { config: { permission: 'system:division:create' }, schema: { tags, summary: 'Create a child division', body: CreateDivisionBody, response: { 201: DivisionView } } }, async (request, reply) =>
     reply.code(201).send(await createDivision(request, request.body)),

@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox';
 import type { DB } from '../../db/schema.ts';
 import { actorOf } from '../../auth/auth.plugin.ts';
 import type { DataScope } from '../../auth/actor.ts';
-import { divisionPrefix } from '../../auth/scope-filter.ts';
+import { withinScopeOrDeployment } from '../../auth/scope-filter.ts';
 import { AppError } from '../../http/errors.ts';
 import { Page, PageQuery, pageWindow, StringEnum } from '../../http/pagination.ts';
 import { buildXlsx, formatShanghai, xlsxMime } from '../../lib/xlsx-export.ts';
@@ -64,7 +64,7 @@ function checkRange(filter: { from?: string; to?: string }) {
 function auditQuery(db: Kysely<DB>, scope: DataScope, f: AuditFilter) {
   let q = db
     .selectFrom('audit_log')
-    .where((eb) => (scope.divisionCode.length <= 6 ? eb.or([divisionPrefix('division_code', scope.divisionCode), eb('division_code', 'is', null)]) : divisionPrefix('division_code', scope.divisionCode)));
+    .where(withinScopeOrDeployment('division_code', scope));
   if (f.from) q = q.where('at', '>=', new Date(f.from));
   if (f.to) q = q.where('at', '<=', new Date(f.to));
   if (f.actorName) q = q.where('actor_name', '=', f.actorName);
@@ -79,7 +79,7 @@ function loginQuery(db: Kysely<DB>, scope: DataScope, f: LoginFilter) {
   let q = db
     .selectFrom('login_log as l')
     .leftJoin('app_user as u', 'u.id', 'l.user_id')
-    .where((eb) => (scope.divisionCode.length <= 6 ? eb.or([divisionPrefix('u.division_code', scope.divisionCode), eb('l.user_id', 'is', null)]) : divisionPrefix('u.division_code', scope.divisionCode)));
+    .where(withinScopeOrDeployment('u.division_code', scope, 'l.user_id'));
   if (f.from) q = q.where('l.at', '>=', new Date(f.from));
   if (f.to) q = q.where('l.at', '<=', new Date(f.to));
   if (f.username) q = q.where('l.username', '=', f.username);

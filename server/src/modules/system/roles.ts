@@ -4,6 +4,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { Type, type Static } from 'typebox';
 import type { DB, Role } from '../../db/schema.ts';
 import { actorOf } from '../../auth/auth.plugin.ts';
+import { coversCounty } from '../../auth/actor.ts';
 import { grants, isKnownPermission } from '../../auth/permissions.ts';
 import { permissionCatalog } from '../permission-catalog.ts';
 import { AppError, alreadyExists, notFound } from '../../http/errors.ts';
@@ -11,7 +12,7 @@ import { runCommand } from '../../http/command.ts';
 import { IdParams, StringEnum } from '../../http/pagination.ts';
 
 // ---- schema
-const DataScope = StringEnum(['division', 'organization', 'self']);
+const DataScope = StringEnum(['division', 'grid', 'organization', 'self']);
 const Permissions = Type.Array(Type.String({ pattern: '^(\\*|[a-z0-9-]+):(\\*|[a-z-]+):(\\*|[a-z-]+)$' }), { maxItems: 300, uniqueItems: true });
 const RoleView = Type.Object({
   id: Type.Integer(),
@@ -65,7 +66,7 @@ const auditView = (r: Role) => ({ code: r.code, name_zh: r.name_zh, name_en: r.n
  */
 function checkRoleEditor(request: FastifyRequest, permissions: string[]) {
   const actor = actorOf(request);
-  if (actor.scope.divisionCode.length > 6) throw new AppError('FORBIDDEN', 403, { permission: 'system:role:* (county level)' });
+  if (!coversCounty(actor.scope)) throw new AppError('FORBIDDEN', 403, { permission: 'system:role:* (county level)' });
   permissions.forEach((code, i) => {
     if (!isKnownPermission(code, permissionCatalog)) throw new AppError('VALIDATION_FAILED', 400, {}, [{ field: `/permissions/${i}`, code: 'pattern' }]);
     if (!grants(actor.permissions, code)) throw new AppError('FORBIDDEN', 403, { permission: code });

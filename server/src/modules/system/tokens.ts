@@ -5,7 +5,7 @@ import { Type, type Static } from 'typebox';
 import type { DB } from '../../db/schema.ts';
 import { actorOf } from '../../auth/auth.plugin.ts';
 import type { DataScope } from '../../auth/actor.ts';
-import { divisionPrefix } from '../../auth/scope-filter.ts';
+import { withinScope } from '../../auth/scope-filter.ts';
 import { grants } from '../../auth/permissions.ts';
 import { issueApiToken } from '../../auth/api-tokens.ts';
 import { AppError, notFound } from '../../http/errors.ts';
@@ -36,7 +36,7 @@ type Db = Kysely<DB> | Transaction<DB>;
 type TokenRow = Awaited<ReturnType<typeof issueApiToken>>['row'];
 const tokensRepo = {
   page: async (db: Db, scope: DataScope, limit: number, offset: number) => {
-    const base = db.selectFrom('api_token').where(divisionPrefix('division_code', scope.divisionCode));
+    const base = db.selectFrom('api_token').where(withinScope('division_code', scope));
     const [count, items] = await Promise.all([
       base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
       base.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
@@ -44,7 +44,7 @@ const tokensRepo = {
     return { total: count.n, items };
   },
   findVisible: (db: Db, scope: DataScope, id: number) =>
-    db.selectFrom('api_token').selectAll().where('id', '=', id).where(divisionPrefix('division_code', scope.divisionCode)).executeTakeFirst(),
+    db.selectFrom('api_token').selectAll().where('id', '=', id).where(withinScope('division_code', scope)).executeTakeFirst(),
   revoke: (db: Db, id: number) => db.updateTable('api_token').set({ revoked_at: sql`now()` }).where('id', '=', id).returningAll().executeTakeFirstOrThrow(),
 };
 

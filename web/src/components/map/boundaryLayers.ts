@@ -120,15 +120,22 @@ export class BoundaryLayers {
     return this.sources[level].getFeatures().length;
   }
 
-  /** Outlines one level below `code`, in code order. */
+  /**
+   * Outlines one level below `code`, in code order; when that level has none in the scope, the first
+   * deeper level that has (a grid worker's grids under the town that holds them).
+   */
   children(code: string): BoundaryProperties[] {
-    const level = childLevel(code);
-    if (!level) return [];
-    return this.sources[level]
-      .getFeatures()
-      .map((f) => f.getProperties() as BoundaryProperties)
-      .filter((p) => p.code.startsWith(code))
-      .sort((a, b) => a.code.localeCompare(b.code));
+    const first = childLevel(code);
+    if (!first) return [];
+    for (const level of boundaryLevels.slice(boundaryLevels.indexOf(first))) {
+      const found = this.sources[level]
+        .getFeatures()
+        .map((f) => f.getProperties() as BoundaryProperties)
+        .filter((p) => p.code.startsWith(code))
+        .sort((a, b) => a.code.localeCompare(b.code));
+      if (found.length) return found;
+    }
+    return [];
   }
 
   /** The area's own outline, or (for a county, which has none) everything drawn inside it. */
@@ -216,6 +223,14 @@ export class BoundaryLayers {
 /** Division codes: 6 digits county, 9 town, 12 village, 14 unit grid. */
 export function levelOf(code: string): BoundaryLevel | null {
   return code.length === 9 ? 'town' : code.length === 12 ? 'village' : code.length === 14 ? 'grid' : null;
+}
+
+/** The smallest town, village or grid that holds every one of the codes ('' for none or no common town). */
+export function commonArea(codes: readonly string[]): string {
+  const [first] = codes;
+  if (first === undefined) return '';
+  const length = [14, 12, 9, 6].find((n) => codes.every((c) => c.length >= n && c.slice(0, n) === first.slice(0, n)));
+  return length === undefined ? '' : first.slice(0, length);
 }
 
 export function childLevel(code: string): BoundaryLevel | null {

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../../db/schema.ts';
 import type { DataScope } from '../../../auth/actor.ts';
-import { divisionPrefix, scopeCondition } from '../../../auth/scope-filter.ts';
+import { divisionPrefix, scopeCondition, withinScopeOrDeployment } from '../../../auth/scope-filter.ts';
 import type { LimitUnit } from '../work-calendar.ts';
 import type { CategoryKind } from './standards-table.ts';
 import type { CalendarDay } from './calendar-rules.ts';
@@ -72,15 +72,13 @@ export type StandardRow = Awaited<ReturnType<ReturnType<typeof standardsQuery>['
  * Rules a division-scoped actor administers: those of areas inside the actor's division. A rule without
  * an area applies everywhere, so only a county-level actor (the whole deployment) sees and edits it.
  */
-export const coversEveryArea = (scope: DataScope) => scope.divisionCode.length <= 6;
-
 function rulesQuery(db: Db, scope: DataScope) {
   return db
     .selectFrom('routing_rule as r')
     .innerJoin('organization as o', 'o.id', 'r.organization_id')
     .leftJoin('event_category as c', 'c.code', 'r.category_code')
     .leftJoin('division as d', 'd.code', 'r.division_code')
-    .where((eb) => (coversEveryArea(scope) ? eb.or([divisionPrefix('r.division_code', scope.divisionCode), eb('r.division_code', 'is', null)]) : divisionPrefix('r.division_code', scope.divisionCode)))
+    .where(withinScopeOrDeployment('r.division_code', scope))
     .select(['r.id', 'r.category_code', 'c.minor_name as category_name', 'r.division_code', 'd.name as division_name', 'r.source', 'r.organization_id', 'o.name as organization_name', 'r.priority', 'r.active']);
 }
 export type RuleRow = Awaited<ReturnType<ReturnType<typeof rulesQuery>['executeTakeFirstOrThrow']>>;

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { actorOf } from '../../../auth/auth.plugin.ts';
+import { coversCounty } from '../../../auth/actor.ts';
 import { AppError } from '../../../http/errors.ts';
 
 /**
@@ -8,5 +9,5 @@ import { AppError } from '../../../http/errors.ts';
  * permission.
  */
 export function checkCountyLevel(request: FastifyRequest, permission: string): void {
-  if (actorOf(request).scope.divisionCode.length > 6) throw new AppError('FORBIDDEN', 403, { permission: `${permission} (county level)` });
+  if (!coversCounty(actorOf(request).scope)) throw new AppError('FORBIDDEN', 403, { permission: `${permission} (county level)` });
 }

@@ -2,11 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../../db/schema.ts';
 import { actorOf } from '../../../auth/auth.plugin.ts';
-import { divisionInScope, type DataScope } from '../../../auth/actor.ts';
+import { coversCounty, divisionInScope, type DataScope } from '../../../auth/actor.ts';
 import { AppError, invalidReference, notFound } from '../../../http/errors.ts';
 import { runCommand } from '../../../http/command.ts';
 import { pageWindow, type PageQuery } from '../../../http/pagination.ts';
-import { configRepo, coversEveryArea, type RuleFilter, type RuleRow, type RuleValues } from './config.repo.ts';
+import { configRepo, type RuleFilter, type RuleRow, type RuleValues } from './config.repo.ts';
 
 function presentRule(r: RuleRow) {
   return {
@@ -40,7 +40,7 @@ export interface RuleInput {
  * may have been chosen by a wider actor, e.g. a town squad on a village rule).
  */
 async function checkRule(trx: Transaction<DB>, scope: DataScope, rule: RuleInput, organizationNamed: boolean) {
-  if (rule.divisionCode === null ? !coversEveryArea(scope) : !divisionInScope(scope, rule.divisionCode)) {
+  if (rule.divisionCode === null ? !coversCounty(scope) : !divisionInScope(scope, rule.divisionCode)) {
     throw new AppError('OUT_OF_SCOPE', 400, { field: '/divisionCode' }, [{ field: '/divisionCode', code: 'OUT_OF_SCOPE' }]);
   }
   if (rule.divisionCode !== null && !(await configRepo.divisionExists(trx, rule.divisionCode))) throw invalidReference('/divisionCode');

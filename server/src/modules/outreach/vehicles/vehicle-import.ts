@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { actorOf } from '../../../auth/auth.plugin.ts';
+import { divisionInScope } from '../../../auth/actor.ts';
 import { runCommand } from '../../../http/command.ts';
 import type { FieldIssue } from '../../registry/record-kind.ts';
 import { parseCell } from '../../registry/import/cells.ts';
@@ -63,7 +64,7 @@ export async function importVehicles(request: FastifyRequest, file: { bytes: Buf
     const stored = new Map((await vehiclesRepo.byPlates(trx, [...firstRow.keys()])).map((v) => [v.plate, v]));
     for (const d of drafts) {
       const existing = d.values.plate ? stored.get(d.values.plate) : undefined;
-      if (existing && d.issues.length === 0 && !existing.division_code.startsWith(actor.scope.divisionCode)) d.issues.push({ field: 'plate', code: 'DUPLICATE_IN_DB' });
+      if (existing && d.issues.length === 0 && !divisionInScope(actor.scope, existing.division_code)) d.issues.push({ field: 'plate', code: 'DUPLICATE_IN_DB' });
     }
     const valid = drafts.filter((d) => d.issues.length === 0);
     const { errors, truncated } = rowErrors(drafts, mapping, actor.locale);
