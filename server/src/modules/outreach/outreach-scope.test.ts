@@ -4,9 +4,10 @@ import { pointIn } from '../../../test/event-fixtures.ts';
 import { shopAt } from './test-support.ts';
 
 /**
- * A village-A actor holding every permission: village B's events and the town's opt-outs answer 404
- * like missing ones on every outreach route with a parameter, and change nothing; the deployment-wide
- * templates and policies answer 403 (county level only). Lists show only A's messages.
+ * A village-A actor holding every permission: village B's events, the town's opt-outs and registered
+ * vehicles answer 404 like missing ones on every outreach route with a parameter, and change nothing;
+ * the deployment-wide templates and policies answer 403 (county level only). Lists show only A's
+ * messages.
  */
 const villageA = '330203103201';
 const gridOfB = '33020310320201';
@@ -18,6 +19,7 @@ describe('outreach data scope', () => {
   let eventOfB = 0;
   let optOutOfTown = 0;
   let template = 0;
+  let vehicleOfTown = 0;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -29,6 +31,7 @@ describe('outreach data scope', () => {
     await shopAt(t.app, spotOfB, { phone: '13900002222', name: '乙村小卖部' });
     eventOfB = (await t.as(command, { method: 'POST', url: '/api/events', payload: { source: 'video_ai', categoryCode: 'E0505', description: '机动车乱停放', location: spotOfB, address: '乙村路口' } })).json().event.id;
     optOutOfTown = (await t.as(command, { method: 'POST', url: '/api/outreach/opt-outs', payload: { phone: '13900001111' } })).json().id;
+    vehicleOfTown = (await t.as(command, { method: 'POST', url: '/api/outreach/vehicles', payload: { plate: '浙B5S321', phone: '13900003333' } })).json().id;
     template = (await t.app.db.selectFrom('outreach_template').select('id').where('category_code', '=', 'E0505').limit(1).executeTakeFirstOrThrow()).id;
   });
   afterAll(() => t.close());
@@ -38,6 +41,10 @@ describe('outreach data scope', () => {
     { method: 'POST' as const, url: `/api/outreach/events/${eventOfB}/remind`, payload: {} },
     { method: 'POST' as const, url: `/api/outreach/events/${eventOfB}/recheck`, payload: { complied: true } },
     { method: 'DELETE' as const, url: `/api/outreach/opt-outs/${optOutOfTown}` },
+    { method: 'GET' as const, url: `/api/outreach/vehicles/${vehicleOfTown}` },
+    { method: 'PATCH' as const, url: `/api/outreach/vehicles/${vehicleOfTown}`, payload: { ownerName: '改' } },
+    { method: 'POST' as const, url: `/api/outreach/vehicles/${vehicleOfTown}/reveal`, payload: {} },
+    { method: 'DELETE' as const, url: `/api/outreach/vehicles/${vehicleOfTown}` },
   ];
   const deploymentWide = () => [
     { method: 'PUT' as const, url: `/api/outreach/templates/${template}`, payload: { body: '改{place}' } },
@@ -57,6 +64,7 @@ describe('outreach data scope', () => {
     }
     expect(await t.app.db.selectFrom('outreach_reminder').select('id').where('event_id', '=', eventOfB).execute()).toEqual([]);
     expect(await t.app.db.selectFrom('outreach_opt_out').select('id').where('id', '=', optOutOfTown).execute()).toHaveLength(1);
+    expect(await t.app.db.selectFrom('vehicle_owner').select('owner_name').where('id', '=', vehicleOfTown).executeTakeFirst()).toEqual({ owner_name: null });
   });
 
   it('answers 403 for the deployment-wide templates and policies', async () => {
