@@ -4,7 +4,7 @@ import { IdParams } from '../../http/pagination.ts';
 import { ownerAccessChecks } from '../../files/files.routes.ts';
 import { ActionBody, ActionParams, EventDetail, EventPage, IntakeBody, IntakeResult, ListQuery, MergeBody, PublicCategories, PublicIntakeBody, PublicProgress, PublicReceipt, PublicUpload, QueueCounts } from './events.schema.ts';
 import { staffReport } from './intake.service.ts';
-import { eventView, getEvent, listEvents, possibleDuplicates, queueCounts } from './events.query.ts';
+import { eventView, getEvent, reportedEventView, listEvents, possibleDuplicates, queueCounts } from './events.query.ts';
 import { performAction } from './workflow.service.ts';
 import { mergeEvent } from './merge.service.ts';
 import { publicProgress, publicReport, publicUpload } from './public.service.ts';
@@ -28,7 +28,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const outcome = await staffReport(request, request.body);
       // A replayed report writes nothing, so it has nothing to audit.
       if (!outcome.created) request.audited = true;
-      const [event, duplicates] = await Promise.all([eventView(app, outcome.event), possibleDuplicates(app, outcome.event)]);
+      const view = outcome.divisionName === undefined ? eventView(app, outcome.event) : reportedEventView(app, outcome.event, outcome.divisionName);
+      const [event, duplicates] = await Promise.all([view, possibleDuplicates(app, outcome.event)]);
       return reply.code(outcome.created ? 201 : 200).send({ event, duplicates });
     },
   );
