@@ -162,13 +162,14 @@ describe('event intake', () => {
     expect(numbers.at(-1)! - numbers[0]!).toBe(7);
   });
 
-  it('shows possible duplicates and merges one into the original', async () => {
+  it('shows possible duplicates on the detail (not in the intake answer) and merges one into the original', async () => {
     await testCategory(t.app, 'E9903', { value: 2, unit: 'work_hour' });
     const original = (await api.report(grid, { source: 'grid', categoryCode: 'E9903', description: '井盖缺失', location: point })).json().event;
     const second = (await api.report(command, { source: 'hotline', categoryCode: 'E9903', description: '井盖没了', location: { lng: point.lng + 0.0001, lat: point.lat } })).json();
-    expect(second.duplicates.map((d: { id: number }) => d.id)).toEqual([original.id]);
-    expect(second.duplicates[0].distanceMeters).toBeLessThan(20);
+    expect(Object.keys(second)).toEqual(['event']);
     const detail = (await api.get(command, second.event.id)).json();
+    expect(detail.duplicates.map((d: { id: number }) => d.id)).toEqual([original.id]);
+    expect(detail.duplicates[0].distanceMeters).toBeLessThan(20);
     expect(detail.canMerge).toBe(true);
     expect((await t.as(grid, { method: 'POST', url: `/api/events/${second.event.id}/merge`, payload: { intoId: original.id } })).statusCode).toBe(403);
     const merged = await t.as(command, { method: 'POST', url: `/api/events/${second.event.id}/merge`, payload: { intoId: original.id, note: '同一井盖' } });
