@@ -3,8 +3,10 @@
 //   events.demo_seed        the demo town's year of events (16,500 + history, walked through the
 //                           workflow rules) bulk-loaded into a fresh in-memory PGlite; target 15 s
 //   events.intake           POST /api/events (hotline reports with a location) over BENCH_CONNECTIONS
-//                           keep-alive connections, closed loop, BENCH_DURATION_S counted; target
-//                           300 events/s on PGlite, 1000 on PostgreSQL (BENCH_DATABASE_URL)
+//                           keep-alive connections, closed loop, BENCH_DURATION_S counted, one API
+//                           process; target 300 events/s on PGlite, 1000 on PostgreSQL
+//                           (BENCH_DATABASE_URL). Also logged: the CPU ms per event of the API process
+//                           and of the PostgreSQL backends, and how busy the machine was.
 //   events.intake_p99       99th percentile latency of intake at half that measured rate, open loop
 //                           (latency counted from the scheduled send); target 100 ms
 //   events.queue_page_p95   one work-queue page (GET /api/events?queue=handle&pageSize=20, deadline order,
@@ -18,8 +20,10 @@
 // BENCH_DATABASE_URL once (use a throwaway database) and later runs reuse them.
 // Env knobs: BENCH_EVENTS, BENCH_DATABASE_URL, BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_CONNECTIONS (16),
 // BENCH_QUEUE_CONNECTIONS (1).
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { openPGlite } from '../server/src/db/database.ts';
 import { migrateToLatest } from '../server/src/db/migrate.ts';
 import { ensureBaseData } from '../server/src/demo/base-data.ts';
@@ -30,6 +34,7 @@ import { demoOutlines } from '../server/src/demo/demo-boundaries.ts';
 import { databaseMode, removeTempDir, startServer, stopServer } from './lib/server.js';
 import { httpRequest, login } from './lib/http.js';
 import { runLoad } from './lib/loadgen.js';
+import { measureCpu } from './lib/cpu.js';
 import { benchDataKey as dataKey, benchDemoScale as demoScale, benchServerEnv as serverEnv, prepareEventData } from './lib/event-data.js';
 
 const num = (name, fallback, max) => {
@@ -81,14 +86,16 @@ async function demoSeed(report, log) {
   }
 }
 
-/** Hotline reports at the middles of the demo town's grids (so some land near earlier ones: possible duplicates). */
+const intakeDescription = '压测来电：路边乱停车';
+
+/** Hotline reports at the middles of the demo town's grids (the detail page would show them as possible duplicates). */
 function intakeBodies() {
   return [...demoOutlines(demoVillages()).grids.values()].map((geometry, i) => {
     const ring = geometry.type === 'Polygon' ? geometry.coordinates[0] : geometry.coordinates[0][0];
     const corners = ring.slice(0, -1);
     const lng = corners.reduce((sum, p) => sum + p[0], 0) / corners.length;
     const lat = corners.reduce((sum, p) => sum + p[1], 0) / corners.length;
-    return JSON.stringify({ source: 'hotline', categoryCode: i % 2 ? 'E0505' : 'E0102', description: '压测来电：路边乱停车', location: { lng, lat }, reporter: { name: '压测', phone: '13800138000' } });
+    return JSON.stringify({ source: 'hotline', categoryCode: i % 2 ? 'E0505' : 'E0102', description: intakeDescription, location: { lng, lat }, reporter: { name: '压测', phone: '13800138000' } });
   });
 }
 
@@ -100,7 +107,27 @@ function checkClean(result, what) {
   if (result.ok === 0) throw new Error(`${what}: no successful request in the measured window`);
 }
 
+/**
+ * On PostgreSQL the database outlives a run: the reports earlier runs took in are cancelled, so every
+ * run starts from the same open events (PGlite runs start from a fresh copy of the cached data dir).
+ */
+async function retireEarlierReports(log) {
+  if (databaseMode() !== 'postgres') return;
+  const client = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(
+      "UPDATE event SET state = 'cancelled', phase = NULL, phase_started_at = NULL, phase_deadline = NULL WHERE description = $1 AND phase IS NOT NULL",
+      [intakeDescription],
+    );
+    if (rowCount) log(`cancelled ${rowCount} reports left open by earlier intake runs`);
+  } finally {
+    await client.end();
+  }
+}
+
 async function intake(report, server, headers, log) {
+  await retireEarlierReports(log);
   const connections = Math.round(num('BENCH_CONNECTIONS', 16, 500));
   const warmupMs = num('BENCH_WARMUP_S', 2, 60) * 1000;
   const durationMs = num('BENCH_DURATION_S', 10, 120) * 1000;
@@ -109,9 +136,14 @@ async function intake(report, server, headers, log) {
   const probe = await httpRequest(url, { method: 'POST', headers, body: bodies[0] });
   if (probe.status !== 201) throw new Error(`POST /api/events: HTTP ${probe.status} ${probe.body.slice(0, 300)}`);
 
+  // runLoad starts its counted window 300 ms + the warm-up from now; the CPU is read over the same window.
+  const cpu = measureCpu({ serverPid: server.child.pid, databaseUrl: process.env.BENCH_DATABASE_URL, startInMs: 300 + warmupMs, durationMs });
   const full = await runLoad({ url, method: 'POST', bodies, headers, connections, warmupMs, durationMs });
   checkClean(full, 'intake');
   log(`intake: ${full.ok} events in ${full.seconds.toFixed(2)} s over ${connections} connections; p50 ${full.p50.toFixed(1)} ms, p99 ${full.p99.toFixed(1)} ms`);
+  const spent = await cpu;
+  const perEvent = (ms) => `${(ms / full.ok).toFixed(2)} ms`;
+  log(`intake CPU per event: API process ${perEvent(spent.apiMs)}${spent.databaseMs === undefined ? ' (PGlite inside it)' : `, PostgreSQL backends ${perEvent(spent.databaseMs)}`}; the machine was ${(spent.machineBusy * 100).toFixed(0)} % busy (${os.loadavg()[0].toFixed(1)} load on ${os.cpus().length} cores)`);
   const target = databaseMode() === 'postgres' ? 1000 : 300;
   report('intake', full.rps, 'events/s', target, true);
 

@@ -36,6 +36,25 @@ export async function runAudited<T>(db: Kysely<DB>, context: AuditContext, work:
   return (await inTransaction(db, context, work)).result;
 }
 
+/**
+ * A command that is one SQL statement writing its own audit row (see auditInsertFrom): it gets the
+ * database and the audit context, and no transaction, since a single statement commits whole. For hot
+ * paths where BEGIN and COMMIT would be most of the round trips (intake); everything else uses runCommand.
+ */
+export type StatementWork<T> = (db: Kysely<DB>, context: AuditContext) => Promise<T>;
+/** Runs a one-statement command: `runStatement` for requests, `runAuditedStatement` with a system context. */
+export type StatementRunner = <T>(work: StatementWork<T>) => Promise<T>;
+
+export async function runStatement<T>(request: FastifyRequest, work: StatementWork<T>): Promise<T> {
+  const result = await work(request.server.db, auditContext(request));
+  request.audited = true;
+  return result;
+}
+
+export function runAuditedStatement<T>(db: Kysely<DB>, context: AuditContext, work: StatementWork<T>): Promise<T> {
+  return work(db, context);
+}
+
 async function inTransaction<T>(db: Kysely<DB>, context: AuditContext, work: CommandWork<T>): Promise<{ result: T; audited: boolean }> {
   const entries: AuditEntry[] = [];
   const result = await db.transaction().execute(async (trx) => {

@@ -214,7 +214,7 @@ export const eventsApi = {
   /** Quiet: a refused step (409) is shown by the dialog, which then reloads the event. */
   act: (id: number, action: EventAction, body: ActionBody) => http.post<EventDetail>(`/api/events/${id}/actions/${action}`, body, { quiet: true }),
   merge: (id: number, intoId: number, clientActionId: string) => http.post<EventDetail>(`/api/events/${id}/merge`, { intoId, clientActionId }, { quiet: true }),
-  create: (body: IntakeBody) => http.post<{ event: EventView; duplicates: Duplicate[] }>('/api/events', body, { quiet: true }),
+  create: (body: IntakeBody) => http.post<{ event: EventView }>('/api/events', body, { quiet: true }),
   uploadPhoto: (file: Blob) => uploadFile<UploadedFile>('/api/files', file),
 };
 

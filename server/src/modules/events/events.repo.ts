@@ -1,5 +1,6 @@
 import { sql, type Expression, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import { auditInsertFrom, type AuditContext, type AuditEntry } from '../../audit/audit.ts';
 import type { DataScope } from '../../auth/actor.ts';
 import { divisionPrefix, withinScope } from '../../auth/scope-filter.ts';
 import type { EventHistoryTable, EventSource, EventTable } from './events.tables.ts';
@@ -100,29 +101,39 @@ export const eventsRepo = {
   },
 
 
-  /** The next number of the day, race-free: the upsert locks the counter row for the instant of the increment. */
-  async nextSequence(db: Db, prefix: string, day: string): Promise<number> {
-    const row = await db
-      .insertInto('event_code_counter')
-      .values({ prefix, day, last_value: 1 })
-      .onConflict((oc) => oc.columns(['prefix', 'day']).doUpdateSet({ last_value: sql`event_code_counter.last_value + 1` }))
-      .returning('last_value')
-      .executeTakeFirstOrThrow();
-    return row.last_value;
+  /**
+   * The next number of the day, race-free: the upsert locks the counter row until it commits. It commits
+   * without waiting for the WAL flush (synchronous_commit off for this statement alone), so concurrent
+   * intakes queue on the row for the increment only, not for a disk flush each. Safe: the event that
+   * carries the number commits later, synchronously, and flushing its commit flushes this one before it;
+   * a crash can only lose a number no stored event has. Outside any transaction only: inside one, the
+   * setting would hold for the whole transaction's commit.
+   */
+  async nextSequence(db: Kysely<DB>, prefix: string, day: string): Promise<number> {
+    const result = await sql<{ last_value: number }>`
+      INSERT INTO event_code_counter (prefix, day, last_value)
+      SELECT ${prefix}, ${day}, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
+      ON CONFLICT (prefix, day) DO UPDATE SET last_value = event_code_counter.last_value + 1
+      RETURNING last_value`.execute(db);
+    return result.rows[0]!.last_value;
   },
 
-  /** A new event and its first history row in one statement (intake is the hot path). */
-  async insertReported(trx: Db, row: Insertable<EventTable>, report: Omit<NewHistory, 'event_id' | 'from_state' | 'to_state'>) {
-    const insert = trx.insertInto('event').values(row).returningAll();
-    const result = await sql<EventRow>`
+  /**
+   * A new event and its first history row in one statement (intake is the hot path), with its audit row
+   * when the statement is the whole command (runStatement), and its division's name for the view.
+   */
+  async insertReported(db: Db, row: Insertable<EventTable>, report: Omit<NewHistory, 'event_id' | 'from_state' | 'to_state'>, audit?: { context: AuditContext; entry: Omit<AuditEntry, 'entityId'> }) {
+    const insert = db.insertInto('event').values(row).returningAll();
+    const result = await sql<EventRow & { division_name: string | null }>`
       WITH e AS (${insert}),
       h AS (
         INSERT INTO event_history (event_id, at, actor_type, actor_id, actor_name, action, from_state, to_state, file_ids, details)
         SELECT e.id, ${report.at}, ${report.actor_type}, ${report.actor_id}, ${report.actor_name}, ${report.action}, NULL, e.state,
           ${report.file_ids ?? []}::int[], ${JSON.stringify(report.details ?? {})}::jsonb
         FROM e
-      )
-      SELECT * FROM e`.execute(trx);
+      )${audit ? sql`,
+      a AS (${auditInsertFrom(audit.context, audit.entry, 'e')})` : sql``}
+      SELECT e.*, (SELECT name FROM division WHERE code = e.division_code) AS division_name FROM e`.execute(db);
     return result.rows[0]!;
   },
 

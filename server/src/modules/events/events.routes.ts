@@ -4,7 +4,7 @@ import { IdParams } from '../../http/pagination.ts';
 import { ownerAccessChecks } from '../../files/files.routes.ts';
 import { ActionBody, ActionParams, EventDetail, EventPage, IntakeBody, IntakeResult, ListQuery, MergeBody, PublicCategories, PublicIntakeBody, PublicProgress, PublicReceipt, PublicUpload, QueueCounts } from './events.schema.ts';
 import { staffReport } from './intake.service.ts';
-import { eventView, getEvent, listEvents, possibleDuplicates, queueCounts } from './events.query.ts';
+import { eventView, getEvent, reportedEventView, listEvents, queueCounts } from './events.query.ts';
 import { performAction } from './workflow.service.ts';
 import { mergeEvent } from './merge.service.ts';
 import { publicProgress, publicReport, publicUpload } from './public.service.ts';
@@ -22,14 +22,14 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events',
     {
       config: { permission: 'event:case:create' },
-      schema: { tags, summary: 'Report an event (every channel; `source` names it). A repeated (source, idempotencyKey) answers 200 with the stored event', body: IntakeBody, response: { 200: IntakeResult, 201: IntakeResult } },
+      schema: { tags, summary: 'Report an event (every channel; `source` names it). A repeated (source, idempotencyKey) answers 200 with the stored event. Possible duplicates are on the event detail (GET /api/events/:id), not searched here', body: IntakeBody, response: { 200: IntakeResult, 201: IntakeResult } },
     },
     async (request, reply) => {
       const outcome = await staffReport(request, request.body);
       // A replayed report writes nothing, so it has nothing to audit.
       if (!outcome.created) request.audited = true;
-      const [event, duplicates] = await Promise.all([eventView(app, outcome.event), possibleDuplicates(app, outcome.event)]);
-      return reply.code(outcome.created ? 201 : 200).send({ event, duplicates });
+      const event = outcome.divisionName === undefined ? await eventView(app, outcome.event) : await reportedEventView(app, outcome.event, outcome.divisionName);
+      return reply.code(outcome.created ? 201 : 200).send({ event });
     },
   );
 

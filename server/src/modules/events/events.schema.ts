@@ -154,7 +154,7 @@ export const EventView = Type.Object({
 });
 export type EventView = Static<typeof EventView>;
 
-export const IntakeResult = Type.Object({ event: EventView, duplicates: Type.Array(Duplicate) });
+export const IntakeResult = Type.Object({ event: EventView });
 
 const HistoryEntry = Type.Object({
   id: Type.Integer(),

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorOf } from '../../auth/auth.plugin.ts';
 import { AppError } from '../../http/errors.ts';
-import { runCommand, type Audit, type CommandRunner } from '../../http/command.ts';
+import { runCommand, runStatement, type Audit, type CommandRunner, type StatementRunner } from '../../http/command.ts';
 import { pointToWgs84, type PointInput } from '../../gis/coordinates.ts';
 import { maskPhone } from '../../privacy/masking.ts';
 import { parsePhone } from '../registry/validators/phone.ts';
@@ -54,16 +54,24 @@ export interface Reporter {
 export interface IntakeOutcome {
   event: EventRow;
   created: boolean;
+  /** The name of the event's division, read by the statement that stored it (undefined for a replay). */
+  divisionName?: string | null;
+}
+
+/** How an intake writes: in a transaction when it has more to write than the event, else as one statement. */
+export interface IntakeRunners {
+  run: CommandRunner;
+  statement: StatementRunner;
 }
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 
 export function intake(request: FastifyRequest, report: Report, reporter: Reporter): Promise<IntakeOutcome> {
-  return intakeWith(request.server, (work) => runCommand(request, work), report, reporter);
+  return intakeWith(request.server, { run: (work) => runCommand(request, work), statement: (work) => runStatement(request, work) }, report, reporter);
 }
 
-/** The intake itself; `run` is the request's command or, for reports the platform raises itself, a system one. */
-export async function intakeWith(app: FastifyInstance, run: CommandRunner, report: Report, reporter: Reporter): Promise<IntakeOutcome> {
+/** The intake itself; `runners` are the request's commands or, for reports the platform raises itself, system ones. */
+export async function intakeWith(app: FastifyInstance, runners: IntakeRunners, report: Report, reporter: Reporter): Promise<IntakeOutcome> {
   if (report.idempotencyKey) {
     const existing = await eventsRepo.findByIdempotencyKey(app.db, report.source, report.idempotencyKey);
     if (existing) return { event: existing, created: false };
@@ -117,19 +125,27 @@ export async function intakeWith(app: FastifyInstance, run: CommandRunner, repor
     created_at: at,
     updated_at: at,
   };
-  const details = { source: report.source, ...(grid ? { gridCode: grid.unitGridCode } : { placement: 'pending' }) };
+  const history = { at, actor_type: reporter.actorType, actor_id: reporter.actorId, actor_name: reporter.actorName, action: 'report', details: { source: report.source, ...(grid ? { gridCode: grid.unitGridCode } : { placement: 'pending' }) } };
+  const auditOf = (photoIds: number[]) => ({ action: 'event:case:create', entityType: 'event', divisionCode, after: { code, source: report.source, category_code: category.code, state, division_code: divisionCode, photos: photoIds } });
+  const photos = report.photos ?? [];
 
   try {
-    const event = await run(async (trx, audit) => {
-      const photoIds = await checkPhotos(trx, report.photos ?? [], reporter.uploads, reporter.fields.photos);
-      const event = await eventsRepo.insertReported(trx, row, { at, actor_type: reporter.actorType, actor_id: reporter.actorId, actor_name: reporter.actorName, action: 'report', file_ids: photoIds, details });
-      await attachPhotos(trx, photoIds, event.id, divisionCode);
-      audit({ action: 'event:case:create', entityType: 'event', entityId: event.id, divisionCode, after: { code, source: report.source, category_code: category.code, state, division_code: divisionCode, photos: photoIds } });
-      await reporter.alongside?.(trx, event, audit);
-      return event;
-    });
+    // Most reports are the event alone: one statement writes it, its history and its audit row. Photos
+    // (checked, then re-owned) and what a channel keeps alongside need a transaction.
+    const event =
+      photos.length === 0 && !reporter.alongside
+        ? await runners.statement((db, context) => eventsRepo.insertReported(db, row, { ...history, file_ids: [] }, { context, entry: auditOf([]) }))
+        : await runners.run(async (trx, audit) => {
+            const photoIds = await checkPhotos(trx, photos, reporter.uploads, reporter.fields.photos);
+            const event = await eventsRepo.insertReported(trx, row, { ...history, file_ids: photoIds });
+            await attachPhotos(trx, photoIds, event.id, divisionCode);
+            audit({ ...auditOf(photoIds), entityId: event.id });
+            await reporter.alongside?.(trx, event, audit);
+            return event;
+          });
     app.realtime.publish({ type: 'event.created', divisionCode, data: { id: event.id, code, state, categoryCode: category.code } });
-    return { event, created: true };
+    const { division_name: divisionName, ...stored } = event;
+    return { event: stored, created: true, divisionName };
   } catch (error) {
     // Two deliveries of one machine report raced: the other one was stored, this one is the replay.
     if (report.idempotencyKey && isUniqueViolation(error)) {

@@ -5,6 +5,7 @@ import { multipart, multipartHeaders, testPng } from '../../../test/fixtures.ts'
 import { toWgs84 } from '../../gis/coordinates.ts';
 import { FieldCipher } from '../../privacy/field-cipher.ts';
 import { loadDataKey } from '../../privacy/data-key.ts';
+import { statementsDuring } from '../../../test/statement-log.ts';
 
 describe('event intake', () => {
   let t: TestApp;
@@ -45,6 +46,28 @@ describe('event intake', () => {
     const listed = (await t.as(grid, { method: 'GET', url: '/api/events?pageSize=50' })).json().items.find((e: { id: number }) => e.id === event.id);
     expect(listed).toMatchObject({ divisionCode: homeGrid, divisionName: gridName });
     expect(detail.event.divisionName).toBe(gridName);
+  });
+
+  it('writes a report without photos in one statement: the event, its first history row and its audit row', async () => {
+    const body = { source: 'hotline', categoryCode: 'E9902', description: '一条语句', location: point };
+    let response: Awaited<ReturnType<typeof api.report>> | undefined;
+    const statements = await statementsDuring(t.app.database, async () => (response = await api.report(command, body)));
+    expect(response!.statusCode).toBe(201);
+    const { event } = response!.json();
+    // Background jobs may query meanwhile; the intake's own writes are the case number and the event.
+    const writes = statements.filter((s) => /^(insert|with)\b/i.test(s) && /\b(event\w*|audit_log)\b/.test(s));
+    expect(writes).toHaveLength(2);
+    expect(writes[0]).toMatch(/^INSERT INTO event_code_counter/);
+    expect(writes[1]).toMatch(/insert into "event"[\s\S]*INSERT INTO event_history[\s\S]*INSERT INTO audit_log/);
+    // The view names the division from that statement, not from a query of its own.
+    expect(statements.some((s) => /^SELECT \(SELECT minor_name/.test(s))).toBe(false);
+    const gridName = (await t.app.db.selectFrom('division').select('name').where('code', '=', homeGrid).executeTakeFirstOrThrow()).name;
+    expect(event).toMatchObject({ categoryName: '测试类别E9902', divisionName: gridName, handlingUnitName: null });
+    const audit = await t.app.db.selectFrom('audit_log').select(['action', 'actor_name', 'division_code', 'changes', 'request_id']).where('entity_type', '=', 'event').where('entity_id', '=', String(event.id)).execute();
+    expect(audit).toEqual([expect.objectContaining({ action: 'event:case:create', actor_name: '王指挥', division_code: homeGrid, changes: expect.objectContaining({ code: { to: event.code }, state: { to: 'reported' }, photos: { to: [] } }) })]);
+    expect(audit[0]!.request_id).toEqual(expect.any(String));
+    const history = await t.app.db.selectFrom('event_history').select(['action', 'to_state', 'details']).where('event_id', '=', event.id).execute();
+    expect(history).toEqual([{ action: 'report', to_state: 'reported', details: { source: 'hotline', gridCode: homeGrid } }]);
   });
 
   it('converts GCJ-02 points to WGS84 before locating them', async () => {
@@ -139,13 +162,14 @@ describe('event intake', () => {
     expect(numbers.at(-1)! - numbers[0]!).toBe(7);
   });
 
-  it('shows possible duplicates and merges one into the original', async () => {
+  it('shows possible duplicates on the detail (not in the intake answer) and merges one into the original', async () => {
     await testCategory(t.app, 'E9903', { value: 2, unit: 'work_hour' });
     const original = (await api.report(grid, { source: 'grid', categoryCode: 'E9903', description: '井盖缺失', location: point })).json().event;
     const second = (await api.report(command, { source: 'hotline', categoryCode: 'E9903', description: '井盖没了', location: { lng: point.lng + 0.0001, lat: point.lat } })).json();
-    expect(second.duplicates.map((d: { id: number }) => d.id)).toEqual([original.id]);
-    expect(second.duplicates[0].distanceMeters).toBeLessThan(20);
+    expect(Object.keys(second)).toEqual(['event']);
     const detail = (await api.get(command, second.event.id)).json();
+    expect(detail.duplicates.map((d: { id: number }) => d.id)).toEqual([original.id]);
+    expect(detail.duplicates[0].distanceMeters).toBeLessThan(20);
     expect(detail.canMerge).toBe(true);
     expect((await t.as(grid, { method: 'POST', url: `/api/events/${second.event.id}/merge`, payload: { intoId: original.id } })).statusCode).toBe(403);
     const merged = await t.as(command, { method: 'POST', url: `/api/events/${second.event.id}/merge`, payload: { intoId: original.id, note: '同一井盖' } });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { AuditContext } from '../../audit/audit.ts';
-import { runAudited, type Audit, type CommandRunner } from '../../http/command.ts';
+import { runAudited, runAuditedStatement, type Audit, type CommandRunner } from '../../http/command.ts';
 import { decide, type EventAction } from './event-workflow.ts';
 import { effectOf, workflowFacts, type EventRow } from './event-effects.ts';
 import { eventsRepo } from './events.repo.ts';
@@ -28,8 +28,9 @@ export interface SystemReporter {
 const systemContext = (name: string): AuditContext => ({ actorType: 'system', actorId: null, actorName: name, ip: null, userAgent: null, requestId: null });
 
 export async function reportAsSystem(app: FastifyInstance, report: Report, reporter: SystemReporter): Promise<IntakeOutcome> {
-  const run: CommandRunner = (work) => runAudited(app.db, systemContext(reporter.name), work);
-  const outcome = await intakeWith(app, run, report, {
+  const context = systemContext(reporter.name);
+  const run: CommandRunner = (work) => runAudited(app.db, context, work);
+  const outcome = await intakeWith(app, { run, statement: (work) => runAuditedStatement(app.db, context, work) }, report, {
     actorType: 'system',
     actorId: null,
     actorName: reporter.name,
