@@ -60,8 +60,8 @@ export async function eventView(app: FastifyInstance, row: EventRow): Promise<Ev
 
 /** The view of an event just reported, without a query: the intake read its division's name, it has no units yet. */
 export async function reportedEventView(app: FastifyInstance, row: EventRow, divisionName: string | null): Promise<EventView> {
-  const [category, calendar] = await Promise.all([row.category_code === null ? undefined : app.eventConfig.category(row.category_code), app.eventConfig.calendar()]);
-  return presentEvent(row, { categoryName: category?.minorName ?? null, divisionName, units: [] }, calendar, Date.now());
+  const [category, light] = await Promise.all([row.category_code === null ? undefined : app.eventConfig.category(row.category_code), app.eventConfig.lightRule()]);
+  return presentEvent(row, { categoryName: category?.minorName ?? null, divisionName, units: [] }, light, Date.now());
 }
 
 /** Possible duplicates: open events of the same category near it, reported within the configured window. */
