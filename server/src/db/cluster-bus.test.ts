@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp, type App } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { openPostgres, type Database } from './database.ts';
+import { batches } from './cluster-bus.ts';
 import { createTestApp, type Session, type TestApp } from '../../test/test-app.ts';
 import type { RealtimeMessage } from '../realtime/realtime-hub.ts';
 
@@ -77,5 +78,17 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster bus between two API nod
     await eventually(() => received.length === 1);
     expect(received[0]).toEqual({ type: 'event.created', divisionCode: '330203103201', data: { id: 1 } });
     stop();
+  });
+});
+
+describe('cluster bus batching', () => {
+  it('packs messages into NOTIFY payloads within the size limit, in order, each once', () => {
+    const texts = Array.from({ length: 40 }, (_, i) => JSON.stringify({ topic: 'realtime', payload: { id: i, note: '事件'.repeat(i) } }));
+    const groups = batches(texts, 600);
+    expect(groups.flat()).toEqual(texts);
+    expect(groups.length).toBeGreaterThan(1);
+    for (const group of groups) expect(Buffer.byteLength(`[${group.join(',')}]`)).toBeLessThanOrEqual(600);
+    expect(batches([], 600)).toEqual([]);
+    expect(batches(['"a"', '"b"'], 600)).toEqual([['"a"', '"b"']]);
   });
 });

@@ -83,6 +83,7 @@ export class PostgresLink implements RemoteLink {
   private client: pg.Client | null = null;
   private stopped = false;
   private retryMillis = 500;
+  private pending: string[] = [];
 
   constructor(
     private readonly connectionString: string,
@@ -99,12 +100,22 @@ export class PostgresLink implements RemoteLink {
       this.log(`cluster bus: ${message.topic} message of ${Buffer.byteLength(text)} bytes is too big for NOTIFY; other nodes will not see it`);
       return;
     }
+    // Messages of one turn of the event loop share NOTIFYs: a burst of reports costs a few round trips, not one each.
+    this.pending.push(text);
+    if (this.pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    const texts = this.pending;
+    this.pending = [];
     const client = this.client;
     if (!client) {
-      this.log(`cluster bus: not connected; ${message.topic} message not sent to other nodes`);
+      this.log(`cluster bus: not connected; ${texts.length} message(s) not sent to other nodes`);
       return;
     }
-    client.query('SELECT pg_notify($1, $2)', [channel, text]).catch((error: unknown) => this.log('cluster bus: NOTIFY failed', error));
+    for (const batch of batches(texts, maxPayloadBytes)) {
+      client.query('SELECT pg_notify($1, $2)', [channel, `[${batch.join(',')}]`]).catch((error: unknown) => this.log('cluster bus: NOTIFY failed', error));
+    }
   }
 
   async stop(): Promise<void> {
@@ -119,7 +130,7 @@ export class PostgresLink implements RemoteLink {
     client.on('notification', (notice) => {
       if (notice.channel !== channel || !notice.payload) return;
       try {
-        receive(JSON.parse(notice.payload) as BusMessage);
+        for (const message of JSON.parse(notice.payload) as BusMessage[]) receive(message);
       } catch (error) {
         this.log('cluster bus: unreadable message', error);
       }
@@ -153,4 +164,23 @@ export class PostgresLink implements RemoteLink {
     this.retryMillis = Math.min(this.retryMillis * 2, 30_000);
     setTimeout(() => void this.connect(receive, reconnected, true), wait).unref();
   }
+}
+
+/** Groups JSON texts so that each group, written as a JSON array, stays within `maxBytes`. */
+export function batches(texts: string[], maxBytes: number): string[][] {
+  const groups: string[][] = [];
+  let group: string[] = [];
+  let bytes = 2;
+  for (const text of texts) {
+    const size = Buffer.byteLength(text) + 1;
+    if (group.length > 0 && bytes + size > maxBytes) {
+      groups.push(group);
+      group = [];
+      bytes = 2;
+    }
+    group.push(text);
+    bytes += size;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
 }
