@@ -54,6 +54,17 @@ const en: Messages = {
     exporting: 'Exporting…',
     required: '{field} is required',
   },
+  rule: {
+    status: 'Status',
+    active: 'Active',
+    inactive: 'Off',
+    enable: 'Enable',
+    disable: 'Disable',
+    enabled: 'Rule enabled',
+    disabled: 'Rule disabled',
+    new: 'New rule',
+    edit: 'Edit rule',
+  },
   error: {
     network: 'Cannot reach the server; check the network and try again',
     unexpected: 'The server sent a response that could not be understood (HTTP {status})',

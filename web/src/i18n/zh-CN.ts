@@ -54,6 +54,17 @@ export default {
     exporting: '正在导出…',
     required: '{field}为必填项',
   },
+  rule: {
+    status: '状态',
+    active: '启用',
+    inactive: '停用',
+    enable: '启用',
+    disable: '停用',
+    enabled: '规则已启用',
+    disabled: '规则已停用',
+    new: '新增规则',
+    edit: '编辑规则',
+  },
   error: {
     network: '无法连接服务器，请检查网络后重试',
     unexpected: '服务器返回了无法识别的响应（HTTP {status}）',
