@@ -141,7 +141,7 @@ describe('outreach: reminders, log, templates, opt-outs', () => {
     await admin.locator('[data-test="vehicle-add"]').click();
     await admin.locator('[data-test="vehicle-plate"]').fill('浙b·c3d45');
     await admin.locator('[data-test="vehicle-phone"]').fill('139 0574 9999');
-    await admin.locator('[data-test="vehicle-save"]').click();
+    await admin.locator('.el-dialog[data-test="vehicle-dialog"] [data-test="save"]').click();
     await table.locator('.el-table__row', { hasText: '浙BC3D45' }).getByText('139****9999').waitFor();
     await table.locator('.el-loading-mask').waitFor({ state: 'hidden' });
     await admin.screenshot({ path: path.join(screenshots, 'outreach-vehicles.png') });
