@@ -1,9 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { e2eServer, launchBrowser, login } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { e2eSession, screenshots, type E2eSession } from './browser.ts';
 import { demoCamera } from '../../server/src/demo/demo-video.ts';
 
 /**
@@ -12,37 +10,16 @@ import { demoCamera } from '../../server/src/demo/demo-video.ts';
  * detector's own threshold on its device page, the dwell time of a video-AI rule, and the NVR channel
  * of a camera.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const screenshots = path.join(root, 'screenshots');
-const password = 'Gongzhi@2026';
-
 describe('sensing rules in the browser', () => {
-  let browser: Browser;
-  let baseUrl: string;
-  let closeServer: (() => Promise<void>) | undefined;
-  const contexts: BrowserContext[] = [];
+  let e2e: E2eSession;
 
   beforeAll(async () => {
-    fs.mkdirSync(screenshots, { recursive: true });
-    const server = await e2eServer();
-    baseUrl = server.url;
-    closeServer = () => server.close();
-    browser = await launchBrowser();
+    e2e = await e2eSession();
   }, 180_000);
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await closeServer?.();
-  });
+  afterAll(() => e2e?.close());
 
-  async function signIn(username: string, height = 900): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    contexts.push(context);
-    const page = await context.newPage();
-    await login(page, baseUrl, username, password);
-    return page;
-  }
+  const signIn = (username: string, height = 900) => e2e.signIn(username, { height });
 
   /** Types a number into an Element Plus number input and commits it. */
   async function setNumber(page: Page, selector: string, value: number) {
@@ -68,12 +45,12 @@ describe('sensing rules in the browser', () => {
     // Levels: critical ≥ 50, major ≥ 25. Lower the major level to 20 with a clear at 22: they overlap.
     await setNumber(page, '[data-test="alarm-rule-dialog"] [data-test="rule-level"]:nth-child(2) [data-test="condition-value"]', 20);
     await setNumber(page, '[data-test="alarm-rule-dialog"] [data-test="rule-clear"] [data-test="condition-value"]', 22);
-    await dialog.locator('[data-test="rule-save"]').click();
+    await dialog.locator('[data-test="save"]').click();
     await dialog.locator('.el-form-item__error', { hasText: '清除条件' }).waitFor();
     await dialog.screenshot({ path: path.join(screenshots, 'alarm-rule-dialog-error.png') });
 
     await setNumber(page, '[data-test="alarm-rule-dialog"] [data-test="rule-clear"] [data-test="condition-value"]', 15);
-    await dialog.locator('[data-test="rule-save"]').click();
+    await dialog.locator('[data-test="save"]').click();
     await dialog.waitFor({ state: 'hidden' });
     await expect.poll(() => gas.textContent()).toContain('≥ 20 %LEL');
     expect(await gas.textContent()).toContain('< 15 %LEL 时恢复');
@@ -93,7 +70,7 @@ describe('sensing rules in the browser', () => {
     await setNumber(page, '[data-test="override-dialog"] [data-test="rule-level"]:nth-child(2) [data-test="condition-value"]', 12);
     await setNumber(page, '[data-test="override-dialog"] [data-test="override-clear"] [data-test="condition-value"]', 10);
     await dialog.screenshot({ path: path.join(screenshots, 'device-override-dialog.png') });
-    await dialog.locator('[data-test="override-save"]').click();
+    await dialog.locator('[data-test="save"]').click();
     await dialog.waitFor({ state: 'hidden' });
     await expect.poll(() => rule.textContent()).toContain('本设备阈值');
     expect(await rule.textContent()).toContain('>= 12');
@@ -111,12 +88,12 @@ describe('sensing rules in the browser', () => {
     expect(await parking.textContent()).toContain('宽限 10 分钟');
     expect(await table.locator('.el-table__row', { hasText: '暴露垃圾' }).textContent()).toContain('直接立案');
 
-    await bikes.locator('[data-test="video-rule-edit"]').click();
+    await bikes.locator('[data-test="rule-edit"]').click();
     const dialog = page.locator('[data-test="video-rule-dialog"]');
     await dialog.locator('[data-test="video-rule-name"]').waitFor();
     await setNumber(page, '[data-test="video-rule-dwell"]', 5);
     await dialog.screenshot({ path: path.join(screenshots, 'video-rule-dialog.png') });
-    await dialog.locator('[data-test="video-rule-save"]').click();
+    await dialog.locator('[data-test="save"]').click();
     await dialog.waitFor({ state: 'hidden' });
     await expect.poll(() => bikes.textContent()).toContain('5 分钟');
     await page.locator('.el-message').waitFor({ state: 'detached' });

@@ -1,42 +1,23 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { e2eServer, launchBrowser, login } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { e2eSession, screenshots, type E2eSession } from './browser.ts';
 
 /**
  * The county admin's configuration pages: an Open311 service attribute edited (a refused option
  * list first, shown under the field), and the supervision rules on the work-calendar page (a
  * refused reply limit first, then saved).
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const screenshots = path.join(root, 'screenshots');
-const password = 'Gongzhi@2026';
-
 describe('Open311 and supervision settings in the browser', () => {
-  let browser: Browser;
-  let baseUrl: string;
-  let closeServer: (() => Promise<void>) | undefined;
-  let context: BrowserContext;
+  let e2e: E2eSession;
   let page: Page;
 
   beforeAll(async () => {
-    fs.mkdirSync(screenshots, { recursive: true });
-    const server = await e2eServer();
-    baseUrl = server.url;
-    closeServer = () => server.close();
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    page = await context.newPage();
-    await login(page, baseUrl, 'admin', password);
+    e2e = await e2eSession();
+    page = await e2e.signIn('admin', { height: 1000 });
   }, 120_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await closeServer?.();
-  });
+  afterAll(() => e2e?.close());
 
   /** Toasts fade after a few seconds; screenshots wait for them. */
   const quietToasts = () => page.locator('.el-message').first().waitFor({ state: 'detached', timeout: 10_000 });
@@ -59,14 +40,14 @@ describe('Open311 and supervision settings in the browser', () => {
     const added = dialog.locator('[data-test="attribute-option"]').last().locator('input');
     await added.nth(0).fill('sidewalk');
     await added.nth(1).fill('盲道');
-    await dialog.locator('[data-test="attribute-save"]').click();
+    await dialog.locator('[data-test="save"]').click();
     await dialog.locator('.el-form-item__error', { hasText: 'sidewalk' }).waitFor();
     await dialog.screenshot({ path: path.join(screenshots, 'open311-attribute-error.png') });
 
     await added.nth(0).fill('tactile');
     await added.nth(2).fill('Tactile paving');
     await dialog.locator('[data-test="attribute-description"]').fill('车辆堵塞了什么');
-    await dialog.locator('[data-test="attribute-save"]').click();
+    await dialog.locator('[data-test="save"]').click();
     await dialog.waitFor({ state: 'hidden' });
     await attributes.locator('.el-table__row', { hasText: '车辆堵塞了什么' }).waitFor();
     await quietToasts();
