@@ -3,9 +3,10 @@ import { ApiError } from '../api/http';
 
 /**
  * Server field errors (`fields[].field` is a JSON pointer such as `/username`) shown under the
- * matching form item via `<el-form-item :error="errors.username">`.
+ * matching form item via `<el-form-item :error="errors.username">`. With `nested`, the key is the whole
+ * pointer (`levels/0/value`), for forms that show errors under the rows of a list.
  */
-export function useFieldErrors() {
+export function useFieldErrors({ nested = false } = {}) {
   const errors = reactive<Record<string, string>>({});
 
   function clear() {
@@ -18,7 +19,8 @@ export function useFieldErrors() {
     await nextTick();
     if (!(error instanceof ApiError)) return;
     for (const { field, message } of error.fields) {
-      const name = field.replace(/^\//, '').split('/')[0] ?? '';
+      const path = field.replace(/^\//, '');
+      const name = nested ? path : (path.split('/')[0] ?? '');
       if (name && !errors[name]) errors[name] = message;
     }
   }

@@ -6,12 +6,13 @@ import { useFieldErrors } from './useFieldErrors';
  * The life of a create/edit dialog. Each time `open` turns on, the form is refilled from `fill()` and
  * old messages go. `submit(save, done)` checks the el-form's rules (when a `formRef` is given), runs `save`
  * with the button busy, closes the dialog and says `done` when it succeeded, and otherwise shows the
- * server's field errors under the matching `<el-form-item :error="errors.name">`. It answers whether it saved.
+ * server's field errors under the matching `<el-form-item :error="errors.name">` (keyed as `useFieldErrors` says, `nested` too).
+ * It answers whether it saved.
  */
-export function useFormDialog<F extends object>(open: Ref<boolean>, fill: () => F, formRef?: Ref<FormInstance | undefined>) {
+export function useFormDialog<F extends object>(open: Ref<boolean>, fill: () => F, { formRef, nested }: { formRef?: Ref<FormInstance | undefined>; nested?: boolean } = {}) {
   const form = reactive(fill());
   const saving = ref(false);
-  const { errors, clear, apply } = useFieldErrors();
+  const { errors, clear, apply } = useFieldErrors({ nested });
 
   watch(open, (isOpen) => {
     if (!isOpen) return;

@@ -24,16 +24,6 @@ export function useRuleText() {
   return { unitOf, conditionText, modeText, clearText, ruleName };
 }
 
-/**
- * Server field errors by their whole JSON pointer (`levels/1/value`), for forms with rows; the dialogs'
- * common composable keeps only the first segment.
- */
-export function pathErrorsOf(fields: readonly { field: string; message: string }[]): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const { field, message } of fields) errors[field.replace(/^\//, '')] ??= message;
-  return errors;
-}
-
 /** The first error at or under a path. */
 export function errorUnder(errors: Record<string, string>, path: string): string | undefined {
   return errors[path] ?? Object.entries(errors).find(([field]) => field.startsWith(`${path}/`))?.[1];
