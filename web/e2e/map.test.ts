@@ -80,11 +80,21 @@ describe('town map (一张图)', () => {
     await page.context().close();
   }, 90_000);
 
-  it("opens on a grid worker's own grid, with its grid workers", async () => {
+  it("opens on a grid worker's grids (two villages), and a grid shows its grid workers", async () => {
     const page = await openMap('grid');
-    const me = (await (await page.request.get(`${baseUrl}/api/auth/me`)).json()) as { user: { divisionCode: string; divisionName: string } };
-    expect(await page.locator('[data-test="town-map"]').getAttribute('data-selected')).toBe(me.user.divisionCode);
-    expect(await page.locator('[data-test="area-name"]').textContent()).toBe(me.user.divisionName);
+    const me = (await (await page.request.get(`${baseUrl}/api/auth/me`)).json()) as { scopeDivisionCodes: string[] };
+    expect(me.scopeDivisionCodes.length).toBeGreaterThan(1);
+    // The demo worker's grids lie in two villages: the map opens on the town that holds them, named "my grids".
+    const town = me.scopeDivisionCodes[0]!.slice(0, 9);
+    expect(await page.locator('[data-test="town-map"]').getAttribute('data-selected')).toBe(town);
+    expect(await page.locator('[data-test="area-name"]').textContent()).toBe('我负责的网格');
+    const grids = page.locator('[data-test="area-children"] button');
+    await grids.first().waitFor();
+    const listed = await grids.evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-test')!.replace('area-child-', '')));
+    expect(listed.every((code) => me.scopeDivisionCodes.some((root) => code.startsWith(root)))).toBe(true);
+    expect(new Set(listed.map((code) => code.slice(0, 12))).size).toBe(2);
+    await grids.first().click();
+    await page.locator(`[data-test="town-map"][data-selected="${listed[0]}"]`).waitFor();
     await page.locator('[data-test="area-workers"]').waitFor();
     await page.context().close();
   }, 60_000);
