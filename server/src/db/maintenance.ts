@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { localDate } from '../modules/events/work-calendar.ts';
+import { runPeriodically, type Periodic } from '../lib/periodic.ts';
 
 /**
  * PGlite has no autovacuum: nothing gathers planner statistics or reclaims dead rows by itself, so
@@ -19,11 +20,8 @@ export interface MaintenancePass {
   vacuumed: boolean;
 }
 
-export interface Maintenance {
-  /** One check now: does whatever is due. */
-  tick(): Promise<MaintenancePass>;
-  stop(): Promise<void>;
-}
+/** `tick()`: one check now, doing whatever is due. */
+export type Maintenance = Periodic<MaintenancePass>;
 
 const shanghaiHour = (ms: number) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', hourCycle: 'h23' }).format(ms));
 
@@ -31,7 +29,6 @@ export function startMaintenance(app: FastifyInstance, options: { now?: () => nu
   const now = options.now ?? Date.now;
   let lastAnalyze = 0;
   let lastVacuumDay = '';
-  let running: Promise<MaintenancePass> | null = null;
 
   async function pass(): Promise<MaintenancePass> {
     const at = now();
@@ -56,22 +53,6 @@ export function startMaintenance(app: FastifyInstance, options: { now?: () => nu
     return result;
   }
 
-  const tick = () => {
-    running ??= pass().finally(() => (running = null));
-    return running;
-  };
-  const logFailure = (error: unknown) => app.log.error({ err: error }, 'database maintenance failed');
-  const timer = setInterval(() => void tick().catch(logFailure), checkEveryMillis);
-  timer.unref();
   // Not at once: start-up and the first requests come first.
-  const first = setTimeout(() => void tick().catch(logFailure), options.firstCheckMillis ?? 60_000);
-  first.unref();
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      clearTimeout(first);
-      await running?.catch(() => undefined);
-    },
-  };
+  return runPeriodically(app.log, 'database maintenance failed', checkEveryMillis, pass, { firstAfterMs: options.firstCheckMillis ?? 60_000 });
 }

@@ -8,10 +8,16 @@ export interface Periodic<Result> {
 }
 
 /**
- * Runs `pass` once at start and then every `intervalMs` (the timer does not keep the process alive).
- * A failed pass is logged as `failure` and the next interval simply tries again.
+ * Runs `pass` at start (or `firstAfterMs` later) and then every `intervalMs`; the timers do not keep the
+ * process alive. A failed pass is logged as `failure` and the next interval simply tries again.
  */
-export function runPeriodically<Result>(log: FastifyBaseLogger, failure: string, intervalMs: number, pass: (now?: number) => Promise<Result>): Periodic<Result> {
+export function runPeriodically<Result>(
+  log: FastifyBaseLogger,
+  failure: string,
+  intervalMs: number,
+  pass: (now?: number) => Promise<Result>,
+  options: { firstAfterMs?: number } = {},
+): Periodic<Result> {
   let running: Promise<Result> | null = null;
   const tick = (now?: number) => {
     running ??= pass(now).finally(() => (running = null));
@@ -20,11 +26,14 @@ export function runPeriodically<Result>(log: FastifyBaseLogger, failure: string,
   const logFailure = (error: unknown) => log.error({ err: error }, failure);
   const timer = setInterval(() => void tick().catch(logFailure), intervalMs);
   timer.unref();
-  void tick().catch(logFailure);
+  const first = options.firstAfterMs === undefined ? undefined : setTimeout(() => void tick().catch(logFailure), options.firstAfterMs);
+  if (first) first.unref();
+  else void tick().catch(logFailure);
   return {
     tick,
     async stop() {
       clearInterval(timer);
+      clearTimeout(first);
       await running?.catch(() => undefined);
     },
   };

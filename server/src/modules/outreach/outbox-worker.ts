@@ -23,7 +23,6 @@ export interface OutboxWorkerOptions {
   delivery: DeliveryConfig;
   /** The clock for quiet hours, backoff and leases (tests move it). Send timeouts run on real time. */
   now?: () => number;
-  onError?: (error: unknown) => void;
 }
 
 type Settlement = Parameters<typeof outreachRepo.settle>[3];
@@ -42,7 +41,6 @@ type Settlement = Parameters<typeof outreachRepo.settle>[3];
 export class OutboxWorker {
   private readonly now: () => number;
   private running: Promise<number> | null = null;
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: OutboxWorkerOptions) {
     this.now = options.now ?? Date.now;
@@ -52,19 +50,6 @@ export class OutboxWorker {
   tick(): Promise<number> {
     this.running ??= this.pass().finally(() => (this.running = null));
     return this.running;
-  }
-
-  start(): this {
-    const fail = (error: unknown) => this.options.onError?.(error);
-    this.timer = setInterval(() => void this.tick().catch(fail), this.options.delivery.pollMs);
-    this.timer.unref();
-    void this.tick().catch(fail);
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
   }
 
   private async pass(): Promise<number> {

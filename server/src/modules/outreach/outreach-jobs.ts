@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { FieldCipher } from '../../privacy/field-cipher.ts';
 import { loadDataKey } from '../../privacy/data-key.ts';
+import { runPeriodically } from '../../lib/periodic.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 import { startReminderScheduler } from './reminder-scheduler.ts';
 import { deliveryConfigFromEnv } from './providers/provider-config.ts';
@@ -14,12 +15,13 @@ import { deliveryConfigFromEnv } from './providers/provider-config.ts';
 export function startOutreach(app: FastifyInstance) {
   const delivery = deliveryConfigFromEnv();
   const cipher = new FieldCipher(loadDataKey(app.config, app.log));
-  const worker = new OutboxWorker({ db: app.db, cipher, delivery, onError: (error) => app.log.error({ err: error }, 'outreach delivery failed') }).start();
+  const worker = new OutboxWorker({ db: app.db, cipher, delivery });
+  const sending = runPeriodically(app.log, 'outreach delivery failed', delivery.pollMs, () => worker.tick());
   const scheduler = startReminderScheduler(app);
   app.log.info({ sms: delivery.providers.sms.name, voice: delivery.providers.voice.name }, 'outreach providers');
   return {
     async stop() {
-      await Promise.all([worker.stop(), scheduler.stop()]);
+      await Promise.all([sending.stop(), scheduler.stop()]);
     },
   };
 }
