@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
-import { e2eSession, screenshots, type E2eSession } from './browser.ts';
+import { e2eSession, openFromMenu, screenshots, type E2eSession } from './browser.ts';
 
 /**
  * The county admin's configuration pages: an Open311 service attribute edited (a refused option
@@ -26,9 +26,9 @@ describe('Open311 and supervision settings in the browser', () => {
   const get = (url: string) => page.evaluate(async (u) => (await fetch(u)).json(), url);
 
   it('edits an Open311 attribute, showing the refused option under the field', async () => {
-    await page.locator('[data-test="menu-eventConfig"]').click();
-    await page.locator('[data-test="menu-event-config-open311"]').click();
+    await openFromMenu(page, 'menu-eventConfig', 'menu-event-config-open311', /\/event-config\/open311$/);
     const services = page.locator('[data-test="open311-services"]');
+    await services.locator('.el-table__row').first().waitFor();
     await services.locator('.el-table__row', { hasText: 'E0505' }).click();
     const attributes = page.locator('[data-test="open311-attributes"]');
     await attributes.locator('.el-table__row', { hasText: 'blocking' }).waitFor();
